@@ -1,0 +1,2 @@
+// Barrel of src/model/flame: its owner adds exports here.
+export {};

@@ -1,0 +1,2 @@
+// Barrel of src/model/pie: its owner adds exports here.
+export {};

@@ -1,0 +1,2 @@
+// Barrel of src/observables/flame: its owner adds exports here.
+export {};

@@ -1,0 +1,2 @@
+// Barrel of src/observables/pie: its owner adds exports here.
+export {};

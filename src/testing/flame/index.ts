@@ -1,0 +1,2 @@
+// Barrel of src/testing/flame: its owner adds exports here.
+export {};

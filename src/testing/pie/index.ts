@@ -1,0 +1,2 @@
+// Barrel of src/testing/pie: its owner adds exports here.
+export {};

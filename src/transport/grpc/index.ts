@@ -1,0 +1,2 @@
+// Barrel of src/transport/grpc: its owner adds exports here.
+export {};

@@ -1,0 +1,2 @@
+// Barrel of src/transport/ws: its owner adds exports here.
+export {};
