@@ -1,2 +1,4 @@
-// Barrel of src/model/flame: its owner adds exports here.
-export {};
+// Barrel of src/model/flame: the Flame domain model, its errors and conversions.
+export * from './errors.js';
+export * from './types.js';
+export * from './resreq.js';
