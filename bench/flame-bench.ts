@@ -1,0 +1,138 @@
+// Flame: runAll over many tasks vs raw generated grpc-js calls; heap per open watch.
+import * as grpc from '@grpc/grpc-js';
+import { firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
+import { FrontendClient } from '../src/gen/flame/v1/frontend.js';
+import { Task, TaskState } from '../src/gen/flame/v1/types.js';
+import { FlameClient } from '../src/flame.js';
+import { runAll } from '../src/index.js';
+import { BenchLine, pool, settledHeapBytes, timed } from './measure.js';
+
+const TASKS = 2_000;
+const CONCURRENCY = 64;
+const WATCHES = 10_000;
+const TERMINAL = new Set([TaskState.Succeed, TaskState.Failed, TaskState.Cancelled]);
+
+function rawUnary<Req, Res>(fn: (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown, req: Req): Promise<Res> {
+  return new Promise((resolve, reject) => fn(req, (err, res) => (err ? reject(err) : resolve(res))));
+}
+
+function rawWatchUntilTerminal(client: FrontendClient, sessionId: string, taskId: string): Promise<Task> {
+  return new Promise((resolve, reject) => {
+    let last: Task | undefined;
+    const call = client.watchTask({ sessionId, taskId });
+    call.on('data', (t: Task) => {
+      last = t;
+      if (t.status && TERMINAL.has(t.status.state)) resolve(t);
+    });
+    call.on('error', reject);
+    call.on('end', () => (last ? resolve(last) : reject(new Error('watch ended without a terminal state'))));
+  });
+}
+
+async function baselineThroughput(endpoint: string): Promise<number> {
+  const client = new FrontendClient(endpoint.replace(/^http:\/\//, ''), grpc.credentials.createInsecure(), {
+    'grpc.max_receive_message_length': 64 * 1024 * 1024,
+  });
+  const sessionId = `raw-${Date.now()}`;
+  await rawUnary(client.createSession.bind(client), {
+    sessionId,
+    session: { application: 'bench-noop', minInstances: 0, batchSize: 1, priority: 0 },
+  });
+  const input = Buffer.from('x');
+  const { ms } = await timed(() =>
+    pool(TASKS, CONCURRENCY, async () => {
+      const created = await rawUnary(client.createTask.bind(client), { task: { sessionId, input } });
+      await rawWatchUntilTerminal(client, sessionId, created.metadata!.id);
+    }),
+  );
+  client.close();
+  return (TASKS / ms) * 1000;
+}
+
+async function libraryThroughput(endpoint: string): Promise<number> {
+  const client = FlameClient.connect({ endpoint });
+  const session = await firstValueFrom(client.createSession({ application: 'bench-noop' }));
+  const input = new TextEncoder().encode('x');
+  const { ms, result } = await timed(() =>
+    lastValueFrom(
+      from(Array.from({ length: TASKS }, () => input)).pipe(
+        runAll((i) => client.runTask(session.id, i), { concurrency: CONCURRENCY, ordered: false }),
+        toArray(),
+      ),
+    ),
+  );
+  if (result.length !== TASKS) throw new Error(`runAll delivered ${result.length} of ${TASKS}`);
+  client.close();
+  return (TASKS / ms) * 1000;
+}
+
+async function libraryHeapPerWatch(endpoint: string): Promise<number> {
+  const client = FlameClient.connect({ endpoint });
+  const session = await firstValueFrom(client.createSession({ application: 'bench-idle' }));
+  const ids: string[] = [];
+  await pool(WATCHES, 256, async () => {
+    const t = await firstValueFrom(client.createTask(session.id, new Uint8Array([1])));
+    ids.push(t.id);
+  });
+  const before = await settledHeapBytes();
+  const subscriptions = ids.map((id) => client.watchTask(session.id, id).subscribe({ error: () => undefined }));
+  await new Promise((resolve) => setTimeout(resolve, 3_000)); // let every stream open
+  const after = await settledHeapBytes();
+  for (const s of subscriptions) s.unsubscribe();
+  client.close();
+  return (after - before) / WATCHES;
+}
+
+async function rawHeapPerWatch(endpoint: string): Promise<number> {
+  const client = new FrontendClient(endpoint.replace(/^http:\/\//, ''), grpc.credentials.createInsecure());
+  const sessionId = `raw-idle-${Date.now()}`;
+  await rawUnary(client.createSession.bind(client), {
+    sessionId,
+    session: { application: 'bench-idle', minInstances: 0, batchSize: 1, priority: 0 },
+  });
+  const ids: string[] = [];
+  await pool(WATCHES, 256, async () => {
+    const t = await rawUnary(client.createTask.bind(client), { task: { sessionId, input: Buffer.from([1]) } });
+    ids.push(t.metadata!.id);
+  });
+  const before = await settledHeapBytes();
+  const calls = ids.map((taskId) => {
+    const c = client.watchTask({ sessionId, taskId });
+    c.on('error', () => undefined);
+    c.on('data', () => undefined);
+    return c;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  const after = await settledHeapBytes();
+  for (const c of calls) c.cancel();
+  client.close();
+  return (after - before) / WATCHES;
+}
+
+export async function flameBench(endpoint: string): Promise<BenchLine[]> {
+  // Warm both paths once so JIT and connection setup do not favour either side.
+  await baselineThroughput(endpoint);
+  await libraryThroughput(endpoint);
+  const base = await baselineThroughput(endpoint);
+  const lib = await libraryThroughput(endpoint);
+  const rawHeap = await rawHeapPerWatch(endpoint);
+  const libHeap = await libraryHeapPerWatch(endpoint);
+  return [
+    {
+      name: `Flame runAll, ${TASKS} tasks, concurrency ${CONCURRENCY} (tasks/s)`,
+      baseline: base.toFixed(0),
+      library: lib.toFixed(0),
+      ratio: (lib / base).toFixed(2),
+      goal: '>= 0.85',
+      met: lib / base >= 0.85,
+    },
+    {
+      name: `Flame heap per open watch, ${WATCHES} watches (bytes)`,
+      baseline: rawHeap.toFixed(0),
+      library: libHeap.toFixed(0),
+      ratio: (libHeap / rawHeap).toFixed(2),
+      goal: '< 4096 B',
+      met: libHeap < 4096,
+    },
+  ];
+}

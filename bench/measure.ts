@@ -1,0 +1,48 @@
+// Small helpers shared by the benchmarks: timing, heap sampling, formatting.
+
+/** Runs `fn` and returns its result with the elapsed wall time in ms. */
+export async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const start = process.hrtime.bigint();
+  const result = await fn();
+  return { result, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+}
+
+/** Heap in use after a full collection (run node with --expose-gc). */
+export async function settledHeapBytes(): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let i = 0; i < 3; i++) {
+    gc?.();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return process.memoryUsage().heapUsed;
+}
+
+export interface BenchLine {
+  readonly name: string;
+  readonly baseline: string;
+  readonly library: string;
+  readonly ratio: string;
+  readonly goal: string;
+  readonly met: boolean;
+}
+
+/** Prints the result lines as a Markdown table (pasted into docs/benchmarks.md). */
+export function printTable(lines: readonly BenchLine[]): void {
+  console.log('| measure | baseline | flame-pie-rx | ratio | goal | met |');
+  console.log('|---|---|---|---|---|---|');
+  for (const l of lines) {
+    console.log(`| ${l.name} | ${l.baseline} | ${l.library} | ${l.ratio} | ${l.goal} | ${l.met ? 'yes' : 'no'} |`);
+  }
+}
+
+/** Runs `worker(i)` for i in [0, count) with at most `concurrency` in flight. */
+export async function pool(count: number, concurrency: number, worker: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const runners = Array.from({ length: Math.min(concurrency, count) }, async () => {
+    while (next < count) {
+      const i = next++;
+      await worker(i);
+    }
+  });
+  await Promise.all(runners);
+}

@@ -1,0 +1,86 @@
+// The benchmark's baseline: a bare `ws` + @msgpack/msgpack client with just enough logic
+// for the measured exchanges (no reconnect, no timeouts, no validation).
+import { decode, encode } from '@msgpack/msgpack';
+import WebSocket from 'ws';
+
+type Frame = Record<string, unknown>;
+
+export class RawPieClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, (frame: Frame) => void>();
+  private onEvent: ((frame: Frame) => void) | undefined;
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.on('message', (data: Buffer) => {
+      const frame = decode(data) as Frame;
+      if (frame.type === 'response') {
+        const resolve = this.pending.get(frame.corr_id as number);
+        this.pending.delete(frame.corr_id as number);
+        resolve?.(frame);
+      } else {
+        this.onEvent?.(frame);
+      }
+    });
+  }
+
+  static async connect(url: string): Promise<RawPieClient> {
+    const socket = new WebSocket(url);
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    const client = new RawPieClient(socket);
+    await client.request({ type: 'auth_identify', username: 'bench' });
+    return client;
+  }
+
+  request(message: Frame): Promise<Frame> {
+    const corr_id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(corr_id, resolve);
+      this.socket.send(encode({ ...message, corr_id }));
+    });
+  }
+
+  /** Launches with capture and counts process events until the terminal one. */
+  async launchAndCount(inferlet: string, input: string): Promise<number> {
+    let count = 0;
+    const done = new Promise<void>((resolve) => {
+      this.onEvent = (frame) => {
+        if (frame.type !== 'process_event') return;
+        count++;
+        if (frame.event === 'return' || frame.event === 'error') resolve();
+      };
+    });
+    await this.request({ type: 'launch_process', inferlet, input, capture_outputs: true });
+    await done;
+    return count;
+  }
+
+  /** Uploads a program in 256 KiB chunks under one corr_id and waits for the reply. */
+  async upload(hash: string, manifest: string, wasm: Uint8Array): Promise<Frame> {
+    const chunk = 262_144;
+    const total = Math.max(1, Math.ceil(wasm.length / chunk));
+    const corr_id = this.nextId++;
+    const reply = new Promise<Frame>((resolve) => this.pending.set(corr_id, resolve));
+    for (let i = 0; i < total; i++) {
+      this.socket.send(
+        encode({
+          type: 'add_program',
+          corr_id,
+          program_hash: hash,
+          manifest,
+          force_overwrite: true,
+          chunk_index: i,
+          total_chunks: total,
+          chunk_data: wasm.subarray(i * chunk, Math.min(wasm.length, (i + 1) * chunk)),
+        }),
+      );
+    }
+    return reply;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
