@@ -1,2 +1,3 @@
-// Barrel of src/model/pie: its owner adds exports here.
-export {};
+// Barrel of src/model/pie: the Pie data model (errors, events, ids, hashing, chunking, keys, results).
+export * from './errors.js';
+export * from './events.js';

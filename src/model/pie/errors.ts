@@ -1,0 +1,294 @@
+import { ClientError, redactSecrets } from '../errors.js';
+
+/** Options every Pie error takes. `secrets` are redacted from the message (tokens, passphrases). */
+export interface PieErrorOptions {
+  /** The engine's own `result` text, kept verbatim (after redaction) in `serverMessage`. */
+  serverMessage?: string;
+  cause?: unknown;
+  retryable?: boolean;
+  /** Strings that must never appear in the message (a token, a passphrase). */
+  secrets?: readonly (string | undefined)[];
+}
+
+/**
+ * Base class of every Pie error. `serverMessage` holds the engine's `result` text when the
+ * error came from an `ok=false` response or a process's `error` event; the `message` is
+ * always redacted with `redactSecrets`.
+ *
+ * @example
+ * ```ts
+ * import { PieError } from 'flame-pie-rx/pie';
+ * const e = new PieError('ping failed', { serverMessage: 'nope' });
+ * e.serverMessage; // => 'nope'
+ * ```
+ */
+export class PieError extends ClientError {
+  readonly serverMessage?: string;
+
+  constructor(message: string, options: PieErrorOptions = {}) {
+    const secrets = options.secrets ?? [];
+    super(redactSecrets(message, secrets), {
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+      retryable: options.retryable ?? false,
+    });
+    if (options.serverMessage !== undefined) {
+      this.serverMessage = redactSecrets(options.serverMessage, secrets);
+    }
+  }
+}
+
+/**
+ * The engine refused authentication (`User 'x' is not authorized`, `Signature verification
+ * failed`, `Invalid token`, …) or the client could not authenticate at all. Never retried.
+ *
+ * @example
+ * ```ts
+ * import { PieAuthError } from 'flame-pie-rx/pie';
+ * String(new PieAuthError('Signature verification failed'));
+ * // => 'PieAuthError: authentication rejected: Signature verification failed'
+ * ```
+ */
+export class PieAuthError extends PieError {
+  constructor(serverMessage: string, options: Omit<PieErrorOptions, 'serverMessage' | 'retryable'> = {}) {
+    super(`authentication rejected: ${serverMessage}`, { ...options, serverMessage });
+  }
+}
+
+/**
+ * A request named something the engine does not know (`Process not found`, `Workflow not
+ * found`). `request` is the message type that failed, when known.
+ *
+ * @example
+ * ```ts
+ * import { PieNotFoundError } from 'flame-pie-rx/pie';
+ * new PieNotFoundError('Process not found', { request: 'terminate_process' }).message;
+ * // => 'terminate_process failed: Process not found'
+ * ```
+ */
+export class PieNotFoundError extends PieError {
+  readonly request?: string;
+
+  constructor(serverMessage: string, options: Omit<PieErrorOptions, 'serverMessage'> & { request?: string } = {}) {
+    super(requestFailure(options.request, serverMessage), { ...options, serverMessage });
+    if (options.request !== undefined) this.request = options.request;
+  }
+}
+
+/**
+ * No response arrived in time. The engine drops malformed frames, unknown `query` subjects
+ * and pre-auth requests without a word (spec 1.3, 2.4.2, 3.6), so every request needs one.
+ *
+ * @example
+ * ```ts
+ * import { PieTimeoutError } from 'flame-pie-rx/pie';
+ * new PieTimeoutError({ request: 'ping', timeoutMs: 30000 }).message; // => 'no response to ping within 30000 ms'
+ * ```
+ */
+export class PieTimeoutError extends PieError {
+  readonly request?: string;
+  readonly timeoutMs?: number;
+
+  constructor(details: { request?: string; timeoutMs?: number } = {}, options: Omit<PieErrorOptions, 'serverMessage'> = {}) {
+    const what = details.request ?? 'request';
+    const within = details.timeoutMs === undefined ? '' : ` within ${details.timeoutMs} ms`;
+    super(`no response to ${what}${within}`, options);
+    if (details.request !== undefined) this.request = details.request;
+    if (details.timeoutMs !== undefined) this.timeoutMs = details.timeoutMs;
+  }
+}
+
+/**
+ * The WebSocket closed or failed while something was waiting on it. `retryable`: a new
+ * connection may succeed.
+ *
+ * @example
+ * ```ts
+ * import { PieConnectionLostError } from 'flame-pie-rx/pie';
+ * new PieConnectionLostError('socket closed (1006)').retryable; // => true
+ * ```
+ */
+export class PieConnectionLostError extends PieError {
+  constructor(detail?: string, options: Omit<PieErrorOptions, 'serverMessage' | 'retryable'> = {}) {
+    super(detail ? `connection lost: ${detail}` : 'connection lost', { ...options, retryable: true });
+  }
+}
+
+/**
+ * A process can no longer be followed: typically the connection dropped and reattaching
+ * failed. `reason` says why in words a user can act on.
+ *
+ * @example
+ * ```ts
+ * import { PieProcessLostError } from 'flame-pie-rx/pie';
+ * new PieProcessLostError({ processId: 'p1', reason: 'connection closed' }).message;
+ * // => 'process p1 lost: connection closed'
+ * ```
+ */
+export class PieProcessLostError extends PieError {
+  readonly processId: string;
+  readonly reason: string;
+
+  constructor(details: { processId: string; reason: string }, options: Omit<PieErrorOptions, 'retryable'> = {}) {
+    super(`process ${details.processId} lost: ${details.reason}`, options);
+    this.processId = details.processId;
+    this.reason = details.reason;
+  }
+
+  /**
+   * The error for an `attach_process` after reconnecting that the engine refused. For
+   * `Process not found` it explains that engines of this version keep a process bound to
+   * the closed connection (spec 4.7), so its remaining events are gone.
+   *
+   * @example
+   * ```ts
+   * import { PieProcessLostError } from 'flame-pie-rx/pie';
+   * PieProcessLostError.reattachRefused('p1', 'Process not found').reason.includes('do not detach'); // => true
+   * ```
+   */
+  static reattachRefused(processId: string, serverMessage: string): PieProcessLostError {
+    const reason =
+      serverMessage === 'Process not found'
+        ? 'the engine answered "Process not found" on reattach: the process has finished, or it is ' +
+          'still bound to the closed connection (engines of this version do not detach processes ' +
+          'on disconnect, so their events after the drop are lost)'
+        : `the engine refused to reattach: ${serverMessage}`;
+    return new PieProcessLostError({ processId, reason }, { serverMessage });
+  }
+}
+
+/**
+ * The engine sent something this client cannot understand (an undecodable frame, an
+ * unknown event name, a malformed result). `detail` names what was wrong.
+ *
+ * @example
+ * ```ts
+ * import { PieProtocolError } from 'flame-pie-rx/pie';
+ * new PieProtocolError('unknown event "exit"').detail; // => 'unknown event "exit"'
+ * ```
+ */
+export class PieProtocolError extends PieError {
+  readonly detail: string;
+
+  constructor(detail: string | { detail: string }, options: PieErrorOptions = {}) {
+    const text = typeof detail === 'string' ? detail : detail.detail;
+    super(`protocol error: ${text}`, options);
+    this.detail = redactSecrets(text, options.secrets ?? []);
+  }
+}
+
+/**
+ * A program upload (`add_program`) failed; `serverMessage` holds the engine's text, e.g.
+ * `upload exceeds max_upload_mb cap of 256 MiB`.
+ *
+ * @example
+ * ```ts
+ * import { PieUploadError } from 'flame-pie-rx/pie';
+ * new PieUploadError('First chunk index must be 0', { programId: 'x@1.0.0' }).message;
+ * // => 'upload of x@1.0.0 failed: First chunk index must be 0'
+ * ```
+ */
+export class PieUploadError extends PieError {
+  readonly programId?: string;
+
+  constructor(serverMessage: string, options: Omit<PieErrorOptions, 'serverMessage'> & { programId?: string } = {}) {
+    const head = options.programId ? `upload of ${options.programId} failed` : 'upload failed';
+    super(`${head}: ${serverMessage}`, { ...options, serverMessage });
+    if (options.programId !== undefined) this.programId = options.programId;
+  }
+}
+
+/**
+ * Any other `ok=false` response: `request` is the message type, `serverMessage` the text.
+ *
+ * @example
+ * ```ts
+ * import { PieRequestError } from 'flame-pie-rx/pie';
+ * new PieRequestError('attach_process', 'Permission denied').message; // => 'attach_process failed: Permission denied'
+ * ```
+ */
+export class PieRequestError extends PieError {
+  readonly request: string;
+
+  constructor(request: string, serverMessage: string, options: Omit<PieErrorOptions, 'serverMessage'> = {}) {
+    super(requestFailure(request, serverMessage), { ...options, serverMessage });
+    this.request = request;
+  }
+}
+
+/**
+ * A process ended with an `error` event. The event's text is in `serverMessage` (for
+ * example `Signal` after `terminate_process`); `message` adds the process id.
+ *
+ * @example
+ * ```ts
+ * import { PieProcessFailedError } from 'flame-pie-rx/pie';
+ * const e = new PieProcessFailedError({ processId: 'p1', message: 'Signal' });
+ * e.message; // => 'process p1 failed: Signal'
+ * e.serverMessage; // => 'Signal'
+ * ```
+ */
+export class PieProcessFailedError extends PieError {
+  readonly processId: string;
+
+  constructor(details: { processId: string; message: string }, options: Omit<PieErrorOptions, 'serverMessage'> = {}) {
+    super(`process ${details.processId} failed: ${details.message}`, { ...options, serverMessage: details.message });
+    this.processId = details.processId;
+  }
+}
+
+/**
+ * A private key could not be loaded or used: unreadable file, wrong or missing passphrase,
+ * unsupported type. The message never contains key material or the passphrase.
+ *
+ * @example
+ * ```ts
+ * import { PieKeyError } from 'flame-pie-rx/pie';
+ * new PieKeyError('RSA keys must have at least 2048 bits').message; // => 'RSA keys must have at least 2048 bits'
+ * ```
+ */
+export class PieKeyError extends PieError {}
+
+/**
+ * A program identifier is not `name@major.minor.patch`; the message is the engine's wording.
+ *
+ * @example
+ * ```ts
+ * import { PieProgramIdError } from 'flame-pie-rx/pie';
+ * new PieProgramIdError('chat').message;
+ * // => "Invalid program identifier 'chat': expected 'name@major.minor.patch'"
+ * ```
+ */
+export class PieProgramIdError extends PieError {
+  readonly programId: string;
+
+  constructor(programId: string, options: Omit<PieErrorOptions, 'retryable'> = {}) {
+    super(`Invalid program identifier '${programId}': expected 'name@major.minor.patch'`, options);
+    this.programId = programId;
+  }
+}
+
+/**
+ * A file could not be sent or reassembled: chunks out of order, a changing chunk count,
+ * a size or count cap, or a blake3 mismatch.
+ *
+ * @example
+ * ```ts
+ * import { PieFileError } from 'flame-pie-rx/pie';
+ * new PieFileError('hash mismatch', { processId: 'p1' }).processId; // => 'p1'
+ * ```
+ */
+export class PieFileError extends PieError {
+  readonly processId?: string;
+  readonly fileHash?: string;
+
+  constructor(message: string, options: PieErrorOptions & { processId?: string; fileHash?: string } = {}) {
+    super(message, options);
+    if (options.processId !== undefined) this.processId = options.processId;
+    if (options.fileHash !== undefined) this.fileHash = options.fileHash;
+  }
+}
+
+/** `<request> failed: <text>`, or just the text when the request is unknown. */
+function requestFailure(request: string | undefined, serverMessage: string): string {
+  return request ? `${request} failed: ${serverMessage}` : serverMessage;
+}
