@@ -2,3 +2,4 @@
 export * from './errors.js';
 export * from './types.js';
 export * from './resreq.js';
+export * from './codec.js';
