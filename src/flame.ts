@@ -2,3 +2,4 @@
 export * from './model/flame/index.js';
 export * from './transport/grpc/index.js';
 export * from './observables/flame/index.js';
+export * from './service/index.js';

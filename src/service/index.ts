@@ -1,0 +1,2 @@
+export * from './errors.js';
+export * from './instance-server.js';

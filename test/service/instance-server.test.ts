@@ -1,0 +1,116 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InstanceClient } from '../../src/gen/flame/v1/shim.js';
+import { Shim } from '../../src/gen/flame/v1/types.js';
+import { FlameServiceError, FlameServiceHandle, serveFlameInstance } from '../../src/service/index.js';
+
+function call<Req, Res>(fn: (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown, req: Req): Promise<Res> {
+  return new Promise((resolve, reject) => fn(req, (err, res) => (err ? reject(err) : resolve(res))));
+}
+
+describe('serveFlameInstance (the Instance service of a Flame service program)', () => {
+  let handle: FlameServiceHandle | undefined;
+  let client: InstanceClient | undefined;
+
+  afterEach(async () => {
+    client?.close();
+    await handle?.close();
+    handle = undefined;
+    client = undefined;
+  });
+
+  async function start(service: Parameters<typeof serveFlameInstance>[0], log?: (line: string) => void) {
+    const socketPath = join(mkdtempSync(join(tmpdir(), 'flame-svc-')), 'executor.sock');
+    handle = await serveFlameInstance(service, { socketPath, exitOnSigterm: false, log });
+    client = new InstanceClient(`unix:${socketPath}`, grpc.credentials.createInsecure());
+    return client;
+  }
+
+  it('passes session context and task input to the handlers and returns output with return_code 0', async () => {
+    const seen: string[] = [];
+    const c = await start({
+      onSessionEnter: (s) => {
+        seen.push(`enter ${s.sessionId} ${s.application.name} ${s.application.shim} ${new TextDecoder().decode(s.commonData)}`);
+      },
+      onTaskInvoke: (task, session) => `${session?.sessionId}/${task.taskId}:${new TextDecoder().decode(task.input).toUpperCase()}`,
+      onSessionLeave: () => {
+        seen.push('leave');
+      },
+    });
+    const entered = await call(c.onSessionEnter.bind(c), {
+      sessionId: 'ssn-1',
+      application: { name: 'echo', shim: Shim.Host },
+      commonData: Buffer.from('shared'),
+    });
+    expect(entered).toEqual({ returnCode: 0 });
+    const result = await call(c.onTaskInvoke.bind(c), { taskId: '7', sessionId: 'ssn-1', input: Buffer.from('abc') });
+    expect(result.returnCode).toBe(0);
+    expect(Buffer.from(result.output!).toString()).toBe('ssn-1/7:ABC');
+    expect(result.message).toBeUndefined();
+    expect(await call(c.onSessionLeave.bind(c), {})).toEqual({ returnCode: 0 });
+    expect(seen).toEqual(['enter ssn-1 echo Host shared', 'leave']);
+  });
+
+  it('turns a thrown error into return_code -1 with its message, never a gRPC error', async () => {
+    const c = await start({
+      onSessionEnter: () => {
+        throw new Error('cannot load model');
+      },
+      onTaskInvoke: async () => {
+        throw new Error('bad input');
+      },
+    });
+    const entered = await call(c.onSessionEnter.bind(c), { sessionId: 's', application: { name: 'a', shim: Shim.Host } });
+    expect(entered).toEqual({ returnCode: -1, message: 'cannot load model' });
+    const failed = await call(c.onTaskInvoke.bind(c), { taskId: '1', sessionId: 's' });
+    expect(failed).toEqual({ returnCode: -1, message: 'bad input' });
+  });
+
+  it('always answers OnSessionLeave with 0 and logs the failure instead', async () => {
+    const lines: string[] = [];
+    const c = await start(
+      {
+        onTaskInvoke: () => undefined,
+        onSessionLeave: () => {
+          throw new Error('flush failed');
+        },
+      },
+      (line) => lines.push(line),
+    );
+    expect(await call(c.onSessionLeave.bind(c), {})).toEqual({ returnCode: 0 });
+    expect(lines).toEqual(['onSessionLeave failed (reported as success, spec 5.3): flush failed']);
+  });
+
+  it('runs calls one at a time even when they arrive together', async () => {
+    let active = 0;
+    let maxActive = 0;
+    const order: string[] = [];
+    const c = await start({
+      onTaskInvoke: async (task) => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        order.push(task.taskId);
+        active--;
+        return task.taskId;
+      },
+    });
+    await Promise.all(['1', '2', '3'].map((taskId) => call(c.onTaskInvoke.bind(c), { taskId, sessionId: 's' })));
+    expect(maxActive).toBe(1);
+    expect(order).toHaveLength(3);
+  });
+
+  it('fails clearly without FLAME_INSTANCE_ENDPOINT', async () => {
+    const saved = process.env.FLAME_INSTANCE_ENDPOINT;
+    delete process.env.FLAME_INSTANCE_ENDPOINT;
+    try {
+      await expect(serveFlameInstance({ onTaskInvoke: () => undefined })).rejects.toThrow(FlameServiceError);
+      await expect(serveFlameInstance({ onTaskInvoke: () => undefined })).rejects.toThrow('FLAME_INSTANCE_ENDPOINT not found');
+    } finally {
+      if (saved !== undefined) process.env.FLAME_INSTANCE_ENDPOINT = saved;
+    }
+  });
+});
