@@ -1,2 +1,7 @@
-// Barrel of src/observables/operators/flame: its owner adds exports here.
-export {};
+// Barrel of src/observables/operators/flame: pipeline operators for Flame tasks.
+export * from './invalid-options-error.js';
+export * from './task-failure.js';
+export * from './until-terminal.js';
+export * from './task-output.js';
+export * from './run-all.js';
+export * from './resubmit-failed-tasks.js';
