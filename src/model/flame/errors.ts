@@ -413,3 +413,15 @@ export class FlameDecodeError extends ClientError {
     this.field = field;
   }
 }
+
+/**
+ * An application spec holds a value the wire cannot carry (e.g. a fractional
+ * `maxInstances`), caught before anything is sent.
+ *
+ * @example
+ * ```ts
+ * import { ApplicationSpecError } from 'flame-pie-rx/flame';
+ * new ApplicationSpecError('maxInstances must be an unsigned 32-bit integer, got -1').message;
+ * ```
+ */
+export class ApplicationSpecError extends ClientError {}

@@ -3,3 +3,5 @@ export * from './errors.js';
 export * from './types.js';
 export * from './resreq.js';
 export * from './codec.js';
+export * from './convert.js';
+export * from './session-options.js';

@@ -155,6 +155,27 @@ export interface ApplicationSpec {
   installer?: string;
 }
 
+/**
+ * What a caller gives to register or update an application: every field optional (shim
+ * defaults to Host); environments as a list or a name → value record.
+ */
+export interface ApplicationSpecInput {
+  shim?: Shim;
+  description?: string;
+  labels?: readonly string[];
+  image?: string;
+  command?: string;
+  arguments?: readonly string[];
+  environments?: readonly Environment[] | Readonly<Record<string, string>>;
+  workingDirectory?: string;
+  maxInstances?: number;
+  /** Seconds. */
+  delayRelease?: number;
+  schema?: ApplicationSchema;
+  url?: string;
+  installer?: string;
+}
+
 /** A registered application. */
 export interface Application {
   name: string;

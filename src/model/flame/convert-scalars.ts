@@ -1,0 +1,120 @@
+// Scalar conversions between the generated Flame messages and the model: enums (numbers ↔
+// string unions), 64-bit integers (bigint ↔ number, range-checked), epoch-ms times (bigint ↔
+// Date) and bytes (Buffer ↔ Uint8Array, empty = absent).
+import {
+  ApplicationState as ProtoApplicationState,
+  ExecutorState as ProtoExecutorState,
+  NodeState as ProtoNodeState,
+  SessionState as ProtoSessionState,
+  Shim as ProtoShim,
+  TaskState as ProtoTaskState,
+} from '../../gen/flame/v1/types.js';
+import { FlameDecodeError } from './errors.js';
+import type { ApplicationState, ExecutorState, NodeState, SessionState, Shim, TaskState } from './types.js';
+
+/** A two-way mapping between a generated enum's numbers and the model's names. */
+interface EnumMapping<Name extends string, Wire extends number> {
+  fromProto(value: Wire, field: string): Name;
+  toProto(name: Name): Wire;
+}
+
+function enumMapping<Name extends string, Wire extends number>(
+  enumName: string,
+  names: readonly Name[],
+): EnumMapping<Name, Wire> {
+  return {
+    fromProto(value, field) {
+      const name = Number.isInteger(value) && value >= 0 ? names[value] : undefined;
+      if (name === undefined) {
+        // ts-proto decodes numbers it does not know as UNRECOGNIZED (-1): say so rather than
+        // fall back to a default the server never sent.
+        throw new FlameDecodeError(field, `unknown ${enumName} value ${value === -1 ? 'UNRECOGNIZED (-1)' : value}`);
+      }
+      return name;
+    },
+    toProto(name) {
+      const index = names.indexOf(name);
+      if (index < 0) throw new FlameDecodeError(enumName, `"${String(name)}" is not a ${enumName}`);
+      return index as Wire;
+    },
+  };
+}
+
+/** TaskState numbers (Pending = 0 … Cancelled = 4) ↔ names. */
+export const taskStates = enumMapping<TaskState, ProtoTaskState>('TaskState', [
+  'Pending',
+  'Running',
+  'Succeed',
+  'Failed',
+  'Cancelled',
+]);
+
+/** SessionState numbers (Open = 0, Closed = 1) ↔ names. */
+export const sessionStates = enumMapping<SessionState, ProtoSessionState>('SessionState', ['Open', 'Closed']);
+
+/** ApplicationState numbers (Enabled = 0, Disabled = 1) ↔ names. */
+export const applicationStates = enumMapping<ApplicationState, ProtoApplicationState>('ApplicationState', [
+  'Enabled',
+  'Disabled',
+]);
+
+/** Shim numbers (Host = 0, Wasm = 1) ↔ names. */
+export const shims = enumMapping<Shim, ProtoShim>('Shim', ['Host', 'Wasm']);
+
+/** ExecutorState numbers (ExecutorUnknown = 0 … ExecutorReleased = 7) ↔ names without the prefix. */
+export const executorStates = enumMapping<ExecutorState, ProtoExecutorState>('ExecutorState', [
+  'Unknown',
+  'Void',
+  'Idle',
+  'Binding',
+  'Bound',
+  'Unbinding',
+  'Releasing',
+  'Released',
+]);
+
+/** NodeState numbers (Unknown = 0, Ready = 1, NotReady = 2) ↔ names. */
+export const nodeStates = enumMapping<NodeState, ProtoNodeState>('NodeState', ['Unknown', 'Ready', 'NotReady']);
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** The largest time a JavaScript Date can hold, in ms either side of the epoch. */
+const MAX_DATE_MS = 8_640_000_000_000_000n;
+
+/** A uint64/int64 from the wire as a number; beyond ±MAX_SAFE_INTEGER throws. */
+export function numberFromInt64(value: bigint, field: string, options: { unsigned?: boolean } = {}): number {
+  if (value > MAX_SAFE || value < -MAX_SAFE || (options.unsigned && value < 0n)) {
+    throw new FlameDecodeError(field, `${value} is outside the safe integer range of a JavaScript number`);
+  }
+  return Number(value);
+}
+
+/** Epoch milliseconds from the wire as a Date; beyond the Date range throws. */
+export function dateFromEpochMs(value: bigint, field: string): Date {
+  if (value > MAX_DATE_MS || value < -MAX_DATE_MS) {
+    throw new FlameDecodeError(field, `${value} ms is outside the range of a Date`);
+  }
+  return new Date(Number(value));
+}
+
+/** A Date as epoch milliseconds for the wire. */
+export function epochMsFromDate(date: Date): bigint {
+  return BigInt(Math.trunc(date.getTime()));
+}
+
+/** Wire bytes as a plain Uint8Array view (no copy); empty reads as absent (spec 2.8). */
+export function bytesFromProto(bytes: Uint8Array | undefined): Uint8Array | undefined {
+  if (bytes === undefined || bytes.byteLength === 0) return undefined;
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Model bytes as the Buffer the generated code expects (no copy); empty is sent as absent. */
+export function bytesToProto(bytes: Uint8Array | undefined): Buffer | undefined {
+  if (bytes === undefined || bytes.byteLength === 0) return undefined;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** A required sub-message; its absence is a decode error naming the field. */
+export function required<T>(value: T | undefined, field: string): T {
+  if (value === undefined || value === null) throw new FlameDecodeError(field, 'missing');
+  return value;
+}
