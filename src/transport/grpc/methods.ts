@@ -1,0 +1,107 @@
+import { type CallOptions, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { FrontendService } from '../../gen/flame/v1/frontend.js';
+import { type FlameError, flameErrorFromStatus } from '../../model/flame/errors.js';
+import { FlameTransportOptionError } from './errors.js';
+
+type Frontend = typeof FrontendService;
+
+/** A Frontend RPC by its generated client name (`'getTask'`, `'watchTask'`, ...). */
+export type FlameMethodName = keyof Frontend;
+
+/** The Frontend RPCs answered by one message. */
+export type FlameUnaryMethodName = {
+  [K in FlameMethodName]: Frontend[K]['responseStream'] extends false ? K : never;
+}[FlameMethodName];
+
+/** The Frontend RPCs answered by a stream of messages. */
+export type FlameServerStreamMethodName = {
+  [K in FlameMethodName]: Frontend[K]['responseStream'] extends true ? K : never;
+}[FlameMethodName];
+
+/** The request message of a Frontend RPC. */
+export type FlameRequest<K extends FlameMethodName> = Parameters<Frontend[K]['requestSerialize']>[0];
+
+/** The response message (or each streamed message) of a Frontend RPC. */
+export type FlameResponse<K extends FlameMethodName> = ReturnType<Frontend[K]['responseDeserialize']>;
+
+/** Per-call options. */
+export interface FlameCallOptions {
+  /** Fail with `FlameDeadlineExceededError` when the call has not finished this many ms after subscription. */
+  readonly deadlineMs?: number;
+  /**
+   * Wait for the channel to be ready instead of failing at once with UNAVAILABLE while it
+   * is down (bounded by the deadline, if any). Default true.
+   */
+  readonly waitForReady?: boolean;
+}
+
+/** The generated definition of a method, with the types of its key. */
+export interface FlameMethodDefinition<K extends FlameMethodName> {
+  readonly path: string;
+  /** The RPC name as in the proto (`GetTask`), used in errors. */
+  readonly rpcName: string;
+  readonly serialize: (request: FlameRequest<K>) => Buffer;
+  readonly deserialize: (bytes: Buffer) => FlameResponse<K>;
+}
+
+/**
+ * The generated `FrontendService` definition of a method, typed by its client name.
+ *
+ * @example
+ * ```ts
+ * import { flameMethod } from 'flame-pie-rx/flame';
+ * flameMethod('getTask').path; // => '/flame.v1.Frontend/GetTask'
+ * ```
+ */
+export function flameMethod<K extends FlameMethodName>(method: K): FlameMethodDefinition<K> {
+  const definition = FrontendService[method];
+  return {
+    path: definition.path,
+    rpcName: definition.path.slice(definition.path.lastIndexOf('/') + 1),
+    serialize: definition.requestSerialize as unknown as (request: FlameRequest<K>) => Buffer,
+    deserialize: definition.responseDeserialize as unknown as (bytes: Buffer) => FlameResponse<K>,
+  };
+}
+
+/** What grpc-js takes for one call: metadata (which carries wait-for-ready) and call options. */
+export interface GrpcCallSettings {
+  readonly metadata: Metadata;
+  readonly callOptions: CallOptions;
+}
+
+/**
+ * The grpc-js settings for `FlameCallOptions`: wait-for-ready (a metadata option in
+ * grpc-js, default true here) and the deadline counted from now. A negative or non-finite
+ * deadline throws `FlameTransportOptionError`.
+ *
+ * @example
+ * ```ts
+ * import { grpcCallSettings } from 'flame-pie-rx/flame';
+ * grpcCallSettings({ deadlineMs: 1000 }).metadata.getOptions().waitForReady; // => true
+ * ```
+ */
+export function grpcCallSettings(options: FlameCallOptions = {}): GrpcCallSettings {
+  const metadata = new Metadata({ waitForReady: options.waitForReady ?? true });
+  const callOptions: CallOptions = {};
+  if (options.deadlineMs !== undefined) {
+    if (!(options.deadlineMs >= 0) || !Number.isFinite(options.deadlineMs)) {
+      throw new FlameTransportOptionError('deadlineMs', 'must be a finite number >= 0');
+    }
+    callOptions.deadline = Date.now() + options.deadlineMs;
+  }
+  return { metadata, callOptions };
+}
+
+/**
+ * The typed error for a failed call's status.
+ *
+ * @example
+ * ```ts
+ * import { flameErrorFromServiceError } from 'flame-pie-rx/flame';
+ * flameErrorFromServiceError({ code: 5, details: 'ssn-1' } as never, 'GetSession').serverMessage; // => 'ssn-1'
+ * ```
+ */
+export function flameErrorFromServiceError(error: Pick<ServiceError, 'code' | 'details'>, rpcName: string): FlameError {
+  return flameErrorFromStatus({ code: error.code, details: error.details ?? '', method: rpcName });
+}
+
