@@ -5,3 +5,4 @@ export * from './resreq.js';
 export * from './codec.js';
 export * from './convert.js';
 export * from './session-options.js';
+export * from './config.js';

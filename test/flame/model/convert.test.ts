@@ -6,6 +6,7 @@ import {
   Session as ProtoSession,
   SessionSpec as ProtoSessionSpec,
   Task as ProtoTask,
+  TaskState as ProtoTaskState,
 } from '../../../src/gen/flame/v1/types.js';
 import {
   FlameDecodeError,
@@ -94,13 +95,13 @@ describe('task conversion', () => {
     proto.status!.state = -1;
     expect(() => taskFromProto(proto)).toThrow(FlameDecodeError);
     expect(() => taskFromProto(proto)).toThrow('cannot decode Task.status.state: unknown TaskState value UNRECOGNIZED (-1)');
-    proto.status!.state = 7;
+    proto.status!.state = 7 as ProtoTaskState;
     expect(() => taskFromProto(proto)).toThrow('unknown TaskState value 7');
   });
 
   it('decodes an unknown enum number on the wire as a decode error', () => {
     const proto = taskToProto(task);
-    const wire = ProtoTask.encode({ ...proto, status: { ...proto.status!, state: 9 } }).finish();
+    const wire = ProtoTask.encode({ ...proto, status: { ...proto.status!, state: 9 as ProtoTaskState } }).finish();
     expect(() => taskFromProto(ProtoTask.decode(wire))).toThrow(FlameDecodeError);
   });
 
