@@ -1,0 +1,424 @@
+// The public emulator of Flame's session manager: a real grpc-js server on loopback serving
+// flame.v1.Frontend with the filesystem-storage semantics of flame.md section 3, plus test
+// controls (handlers, forced states, faults, observation).
+import * as grpc from '@grpc/grpc-js';
+import os from 'node:os';
+import { FrontendService } from '../../gen/flame/v1/frontend.js';
+import { TaskState, type ApplicationSpec } from '../../gen/flame/v1/types.js';
+import { ApplicationRegistry, defaultApplicationSpecs } from './applications.js';
+import { CallRegistry, type FlameCallRecord, type FlameCancelledCall } from './call-registry.js';
+import { FlameEmulatorError, RpcFailure } from './errors.js';
+import { createFrontendService } from './frontend-service.js';
+import type { FlameHandleOptions, FlameTaskHandler } from './handler.js';
+import { FlameEventCode, flameMessages } from './messages.js';
+import { TaskScheduler } from './scheduler.js';
+import { parseClusterResreq } from './spec-compare.js';
+import { FlameStore, type TransitionOptions } from './state.js';
+import { validateApplicationSpec } from './validate.js';
+
+/** The real server's request size limit (tonic default), kept as the emulator's default. */
+const DEFAULT_MAX_RECEIVE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Options of `FlameEmulator.start`.
+ *
+ * @example
+ * ```ts
+ * import type { FlameEmulatorOptions } from 'flame-pie-rx/testing';
+ * const options: FlameEmulatorOptions = { clusterResreq: 'cpu=2,mem=4g', shuffleLists: false };
+ * ```
+ */
+export interface FlameEmulatorOptions {
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Port (default 0 = any free port). */
+  port?: number;
+  /** PEM certificate and key: serve TLS only (endpoint `https://localhost:PORT`). */
+  tls?: { cert: string; key: string };
+  /** `cluster.resreq` of flame-cluster.yaml, e.g. `cpu=1,mem=2g` (default: 1 CPU / 1 GiB). */
+  clusterResreq?: string;
+  /** Resolution of session/task/application times (default 'second', like the fs engine). */
+  timestampResolution?: 'second' | 'millisecond';
+  /** Shuffle list answers (default true), to catch clients that depend on order. */
+  shuffleLists?: boolean;
+  /** Largest accepted request in bytes (default 4 MiB, like the real server). */
+  maxReceiveMessageBytes?: number;
+  /** Name of the single fake node (default: this machine's host name). */
+  nodeName?: string;
+}
+
+/** A task state given by name or number. */
+export type FlameTaskStateInput = TaskState | 'Pending' | 'Running' | 'Succeed' | 'Failed' | 'Cancelled';
+
+const STATE_BY_NAME: Record<string, TaskState> = {
+  Pending: TaskState.Pending,
+  Running: TaskState.Running,
+  Succeed: TaskState.Succeed,
+  Failed: TaskState.Failed,
+  Cancelled: TaskState.Cancelled,
+};
+
+/**
+ * In-process emulator of Flame's session manager (`flame.v1.Frontend`), for tests.
+ *
+ * @example
+ * ```ts
+ * import { FlameEmulator } from 'flame-pie-rx/testing';
+ * const emu = await FlameEmulator.start();
+ * emu.handle('echo', (input) => input);
+ * // ... point a client at emu.endpoint ...
+ * await emu.close();
+ * ```
+ */
+export class FlameEmulator {
+  private server: grpc.Server | undefined;
+  private boundPort: number;
+  private closed = false;
+  private readonly registry = new CallRegistry();
+  private readonly store: FlameStore;
+  private readonly scheduler: TaskScheduler;
+  private readonly service: grpc.UntypedServiceImplementation;
+
+  private constructor(private readonly options: FlameEmulatorOptions) {
+    const clock = () => Date.now();
+    const stamp =
+      options.timestampResolution === 'millisecond' ? clock : () => Math.floor(Date.now() / 1000) * 1000;
+    const applications = new ApplicationRegistry(stamp);
+    for (const [name, spec] of Object.entries(defaultApplicationSpecs())) applications.register(name, spec);
+    this.store = new FlameStore(applications, { clock, stamp });
+    if (options.clusterResreq !== undefined) this.store.clusterResreq = parseClusterResreq(options.clusterResreq);
+    this.scheduler = new TaskScheduler(this.store, options.nodeName ?? os.hostname());
+    this.service = createFrontendService({
+      store: this.store,
+      scheduler: this.scheduler,
+      registry: this.registry,
+      shuffleLists: options.shuffleLists ?? true,
+    });
+    this.boundPort = options.port ?? 0;
+  }
+
+  /**
+   * Creates an emulator and starts listening.
+   *
+   * @example
+   * ```ts
+   * import { FlameEmulator } from 'flame-pie-rx/testing';
+   * const emu = await FlameEmulator.start({ timestampResolution: 'millisecond' });
+   * console.log(emu.endpoint); // http://127.0.0.1:PORT
+   * await emu.close();
+   * ```
+   */
+  static async start(options: FlameEmulatorOptions = {}): Promise<FlameEmulator> {
+    const emulator = new FlameEmulator(options);
+    await emulator.listen();
+    return emulator;
+  }
+
+  /**
+   * Listens again (after `stop()`) on the same port, keeping all state.
+   *
+   * @example
+   * ```ts
+   * await emu.stop();
+   * await emu.start();
+   * ```
+   */
+  async start(): Promise<void> {
+    await this.listen();
+  }
+
+  /**
+   * The URL clients connect to: `http://127.0.0.1:PORT`, or `https://localhost:PORT` with TLS.
+   *
+   * @example
+   * ```ts
+   * new FrontendClient(emu.endpoint.replace(/^https?:\/\//, ''), grpc.credentials.createInsecure());
+   * ```
+   */
+  get endpoint(): string {
+    if (this.options.tls) return `https://localhost:${this.boundPort}`;
+    return `http://${this.options.host ?? '127.0.0.1'}:${this.boundPort}`;
+  }
+
+  /**
+   * The listening port (stays the same across stop/start).
+   *
+   * @example
+   * ```ts
+   * const address = `127.0.0.1:${emu.port}`;
+   * ```
+   */
+  get port(): number {
+    return this.boundPort;
+  }
+
+  /**
+   * Whether the server is currently listening.
+   *
+   * @example
+   * ```ts
+   * await emu.stop(); emu.listening; // => false
+   * ```
+   */
+  get listening(): boolean {
+    return this.server !== undefined;
+  }
+
+  /**
+   * Every RPC received, in order (`method` is the FrontendClient method name).
+   *
+   * @example
+   * ```ts
+   * emu.calls.filter((c) => c.method === 'createTask').length;
+   * ```
+   */
+  get calls(): readonly FlameCallRecord[] {
+    return this.registry.calls;
+  }
+
+  /**
+   * Calls the client cancelled, as seen by the server.
+   *
+   * @example
+   * ```ts
+   * subscription.unsubscribe();
+   * // later: emu.cancelledCalls.some((c) => c.method === 'watchTask') === true
+   * ```
+   */
+  get cancelledCalls(): readonly FlameCancelledCall[] {
+    return this.registry.cancelledCalls;
+  }
+
+  /**
+   * Number of open server streams (WatchTask and ListTask).
+   *
+   * @example
+   * ```ts
+   * emu.openStreams; // => 0 when no watch is running
+   * ```
+   */
+  get openStreams(): number {
+    return this.registry.openStreams;
+  }
+
+  /**
+   * Runs the tasks of an application with a handler (registers the application if absent).
+   * Per Open session, up to min(maxInstances, session max_instances) tasks run at once,
+   * lowest id first; each goes Pending → Running → Succeed/Failed with events 1 and 2/3.
+   *
+   * @example
+   * ```ts
+   * emu.handle('upper', (input) => Buffer.from(input ?? []).toString().toUpperCase(), { delayMs: 20 });
+   * ```
+   */
+  handle(application: string, handler: FlameTaskHandler, options: FlameHandleOptions = {}): void {
+    if (!this.store.applications.find(application)) this.registerApplication(application);
+    this.scheduler.register(application, handler, options);
+  }
+
+  /**
+   * Registers an application directly (same validation as RegisterApplication); throws
+   * `FlameEmulatorError` when the RPC would fail.
+   *
+   * @example
+   * ```ts
+   * emu.registerApplication('my-app', { maxInstances: 2, description: 'demo' });
+   * ```
+   */
+  registerApplication(name: string, spec: Partial<ApplicationSpec> = {}): void {
+    const full: ApplicationSpec = { shim: 0, labels: [], arguments: [], environments: [], ...spec };
+    let failure: string | undefined;
+    try {
+      failure = this.store.applications.register(name, validateApplicationSpec(full));
+    } catch (e) {
+      failure = e instanceof RpcFailure ? e.details : String(e);
+    }
+    if (failure !== undefined) throw new FlameEmulatorError(`cannot register application '${name}': ${failure}`);
+  }
+
+  /**
+   * Forces a task into a state, as the server would record it: Running/Succeed/Failed add
+   * events 1/2/3 (Failed with `message`, or the default text), Pending and Cancelled add none.
+   * Watchers are notified. A handler still running the task is abandoned.
+   *
+   * @example
+   * ```ts
+   * emu.setTaskState('s1', '1', 'Failed', { message: 'disk full' });
+   * ```
+   */
+  setTaskState(
+    sessionId: string,
+    taskId: string | number,
+    state: FlameTaskStateInput,
+    options: { output?: Uint8Array | string; message?: string } = {},
+  ): void {
+    const session = this.store.sessions.get(sessionId);
+    const task = session?.tasks.get(Number(taskId));
+    if (!session || !task) throw new FlameEmulatorError(`no task ${taskId} in session '${sessionId}'`);
+    const target = typeof state === 'string' ? STATE_BY_NAME[state] : state;
+    if (target === undefined || target < 0 || TaskState[target] === undefined) {
+      throw new FlameEmulatorError(`unknown task state ${String(state)}`);
+    }
+    if (task.state === TaskState.Running) this.scheduler.releaseTask(task);
+    const transition: TransitionOptions = {};
+    if (options.output !== undefined) transition.output = Buffer.from(options.output);
+    if (target === TaskState.Running) transition.event = { code: FlameEventCode.TaskRunning, message: flameMessages.taskRunning };
+    if (target === TaskState.Succeed) {
+      transition.event = { code: FlameEventCode.TaskSucceeded, message: flameMessages.taskSucceeded };
+    }
+    if (target === TaskState.Failed) {
+      transition.event = { code: FlameEventCode.TaskFailed, message: options.message || flameMessages.taskFailed };
+    }
+    this.store.transition(session, task, target, transition);
+  }
+
+  /**
+   * Makes the next `count` executor binds fail: each records session event 1001; the
+   * session's 5th failure also records 1002 and pauses new executors for it (its tasks stay
+   * Pending) until a restart.
+   *
+   * @example
+   * ```ts
+   * emu.failNextBinds(5, { detail: 'on_session_enter failed: no GPU' });
+   * ```
+   */
+  failNextBinds(count: number, options: { returnCode?: number; detail?: string } = {}): void {
+    const plan = this.scheduler.bindFailures;
+    plan.remaining = count;
+    plan.returnCode = options.returnCode ?? 12;
+    plan.detail = options.detail ?? 'on_session_enter failed: the service refused the session';
+  }
+
+  /**
+   * Simulates losing executors (of one session, or all): their Running tasks go back to
+   * Pending without event or watch notification, and run again. Returns the number reset.
+   *
+   * @example
+   * ```ts
+   * emu.loseExecutor('s1'); // => 1 when one task was running
+   * ```
+   */
+  loseExecutor(sessionId?: string): number {
+    return this.scheduler.loseExecutors(sessionId);
+  }
+
+  /**
+   * Makes the next `count` calls (of `method`, or any) fail with the given status.
+   *
+   * @example
+   * ```ts
+   * emu.failNext(2, { code: grpc.status.UNAVAILABLE, message: 'try later', method: 'createTask' });
+   * ```
+   */
+  failNext(count: number, failure: { code: number; message: string; method?: string }): void {
+    this.registry.failNext(count, failure);
+  }
+
+  /**
+   * Delays the next `count` calls (of `method`, or any) by `ms` before they are processed.
+   *
+   * @example
+   * ```ts
+   * emu.delayNext(1, 500, { method: 'getTask' });
+   * ```
+   */
+  delayNext(count: number, ms: number, options: { method?: string } = {}): void {
+    this.registry.delayNext(count, ms, options.method);
+  }
+
+  /**
+   * Ends every open stream with a status (default UNAVAILABLE), keeping the server up.
+   *
+   * @example
+   * ```ts
+   * emu.breakStreams(); // watchers see UNAVAILABLE and must re-watch
+   * ```
+   */
+  breakStreams(code: number = grpc.status.UNAVAILABLE): void {
+    this.registry.abortAll(code, flameMessages.streamBroken, true);
+  }
+
+  /**
+   * Shuts the server down keeping all state: Running tasks return to Pending (no event),
+   * open calls end with UNAVAILABLE. `start()` listens again on the same port.
+   *
+   * @example
+   * ```ts
+   * await emu.stop(); // clients now see UNAVAILABLE
+   * ```
+   */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    this.scheduler.deactivate();
+    this.registry.clearTimers();
+    this.registry.abortAll(grpc.status.UNAVAILABLE, flameMessages.streamBroken);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, 200);
+      server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Stop, then start again on the same port (a session-manager restart).
+   *
+   * @example
+   * ```ts
+   * await emu.restart();
+   * ```
+   */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.listen();
+  }
+
+  /**
+   * Stops for good and releases everything.
+   *
+   * @example
+   * ```ts
+   * afterEach(() => emu.close());
+   * ```
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.stop();
+    this.scheduler.deactivate();
+  }
+
+  private listen(): Promise<void> {
+    if (this.closed) return Promise.reject(new FlameEmulatorError('the emulator is closed'));
+    if (this.server) return Promise.resolve();
+    const server = new grpc.Server({
+      'grpc.keepalive_permit_without_calls': 1,
+      'grpc.http2.min_ping_interval_without_data_ms': 1000,
+      'grpc.max_receive_message_length': this.options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_BYTES,
+    });
+    server.addService(FrontendService, this.service);
+    const tls = this.options.tls;
+    const credentials = tls
+      ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) }], false)
+      : grpc.ServerCredentials.createInsecure();
+    const host = this.options.host ?? '127.0.0.1';
+    return new Promise((resolve, reject) => {
+      server.bindAsync(`${host}:${this.boundPort}`, credentials, (error, port) => {
+        if (error) {
+          server.forceShutdown();
+          reject(new FlameEmulatorError(`cannot listen on ${host}:${this.boundPort}: ${error.message}`));
+          return;
+        }
+        this.server = server;
+        this.boundPort = port;
+        this.scheduler.activate();
+        resolve();
+      });
+    });
+  }
+}

@@ -1,0 +1,138 @@
+// The 18 RPCs of flame.v1.Frontend over the emulator's store (flame.md 3.4).
+import { status } from '@grpc/grpc-js';
+import type { FrontendServer } from '../../gen/flame/v1/frontend.js';
+import type { Task } from '../../gen/flame/v1/types.js';
+import type { CallRegistry } from './call-registry.js';
+import { RpcFailure } from './errors.js';
+import { flameMessages } from './messages.js';
+import { emulatorNode, executorToProto } from './node-info.js';
+import { isTerminalState, type TaskListener } from './records.js';
+import { streamHandler, unaryHandler } from './rpc-wrappers.js';
+import type { TaskScheduler } from './scheduler.js';
+import type { FlameStore } from './state.js';
+import { applicationToProto, sessionToProto, taskToProto } from './to-proto.js';
+import { parseTaskId, validateApplicationSpec } from './validate.js';
+
+/** What the service implementation needs. */
+export interface FrontendDependencies {
+  store: FlameStore;
+  scheduler: TaskScheduler;
+  registry: CallRegistry;
+  /** Shuffle list answers, to catch clients that depend on an order the server does not give. */
+  shuffleLists: boolean;
+}
+
+function shuffled<T>(items: T[], enabled: boolean): T[] {
+  if (!enabled) return items;
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+const result = (failure: string | undefined) =>
+  failure === undefined ? { returnCode: 0 } : { returnCode: -1, message: failure };
+
+/**
+ * Builds the grpc-js implementation of `flame.v1.Frontend`.
+ *
+ * @example
+ * ```ts
+ * import { createFrontendService } from './frontend-service.js';
+ * // server.addService(FrontendService, createFrontendService({ store, scheduler, registry, shuffleLists: true }));
+ * ```
+ */
+export function createFrontendService(deps: FrontendDependencies): FrontendServer {
+  const { store, scheduler, registry } = deps;
+  const apps = store.applications;
+  const unary = <Req, Res>(method: string, impl: (request: Req) => Res) => unaryHandler(registry, method, impl);
+
+  return {
+    registerApplication: unary('registerApplication', (req) => {
+      const spec = validateApplicationSpec(req.application);
+      return result(apps.register(req.name, spec));
+    }),
+    unregisterApplication: unary('unregisterApplication', (req) => {
+      const failure = apps.unregister(req.name, () => store.hasOpenSessions(req.name));
+      if (failure === undefined) {
+        for (const session of [...store.sessions.values()]) {
+          if (session.application === req.name) store.dropSession(session);
+        }
+      }
+      return result(failure);
+    }),
+    updateApplication: unary('updateApplication', (req) => {
+      const spec = validateApplicationSpec(req.application);
+      return result(apps.update(req.name, spec, () => store.hasOpenSessions(req.name)));
+    }),
+    getApplication: unary('getApplication', (req) => applicationToProto(apps.get(req.name))),
+    listApplication: unary('listApplication', () => ({
+      applications: shuffled(apps.all().map(applicationToProto), deps.shuffleLists),
+    })),
+    listExecutor: unary('listExecutor', () => ({
+      executors: shuffled(
+        [...scheduler.executors.values()].map((e) => executorToProto(e, scheduler.nodeName)),
+        deps.shuffleLists,
+      ),
+    })),
+    listNodes: unary('listNodes', () => ({ nodes: [emulatorNode(scheduler.nodeName)] })),
+    getNode: unary('getNode', (req) => {
+      if (req.name !== scheduler.nodeName) throw new RpcFailure(status.NOT_FOUND, flameMessages.nodeNotFound(req.name));
+      return { node: emulatorNode(scheduler.nodeName) };
+    }),
+    createSession: unary('createSession', (req) =>
+      sessionToProto(store.createSession(req.sessionId, req.session), { withEvents: false }),
+    ),
+    // The answer is the session as it was before deletion; whether upstream includes session
+    // events here is not documented: like the other mutating session RPCs, it carries none.
+    deleteSession: unary('deleteSession', (req) =>
+      sessionToProto(store.deleteSession(req.sessionId), { withEvents: false }),
+    ),
+    openSession: unary('openSession', (req) =>
+      sessionToProto(store.openSession(req.sessionId, req.session), { withEvents: false }),
+    ),
+    closeSession: unary('closeSession', (req) =>
+      sessionToProto(store.closeSession(req.sessionId), { withEvents: false }),
+    ),
+    getSession: unary('getSession', (req) => sessionToProto(store.getSession(req.sessionId), { withEvents: true })),
+    listSession: unary('listSession', () => ({
+      sessions: shuffled(
+        [...store.sessions.values()].map((s) => sessionToProto(s, { withEvents: true })),
+        deps.shuffleLists,
+      ),
+    })),
+    createTask: unary('createTask', (req) => taskToProto(store.createTask(req.task).task, { withEvents: false })),
+    getTask: unary('getTask', (req) =>
+      taskToProto(store.getTask(req.sessionId, parseTaskId(req.taskId)), { withEvents: true }),
+    ),
+    watchTask: streamHandler(registry, 'watchTask', (req, out) => {
+      const task = store.findTask(req.sessionId, parseTaskId(req.taskId));
+      if (!task) return out.end();
+      if (isTerminalState(task.state)) {
+        out.write(taskToProto(task, { withEvents: false }));
+        return out.end();
+      }
+      let lastState = task.state;
+      const listener: TaskListener = {
+        changed: (changed) => {
+          if (changed.state === lastState) return;
+          lastState = changed.state;
+          out.write(taskToProto(changed, { withEvents: false }));
+          if (isTerminalState(changed.state)) out.end();
+        },
+        gone: () => out.end(),
+      };
+      task.listeners.add(listener);
+      out.onClose(() => task.listeners.delete(listener));
+    }),
+    listTask: streamHandler(registry, 'listTask', (req, out) => {
+      const session = store.sessions.get(req.sessionId);
+      if (!session) throw new RpcFailure(status.NOT_FOUND, req.sessionId);
+      const tasks: Task[] = [];
+      for (const task of session.tasks.values()) tasks.push(taskToProto(task, { withEvents: false }));
+      for (const task of shuffled(tasks, deps.shuffleLists)) out.write(task);
+      out.end();
+    }),
+  };
+}

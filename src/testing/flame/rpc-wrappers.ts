@@ -1,0 +1,143 @@
+// Adapters from plain functions to grpc-js handlers, adding call logging, cancellation
+// tracking, injected faults and status mapping.
+import {
+  status,
+  type handleServerStreamingCall,
+  type handleUnaryCall,
+  type ServerErrorResponse,
+} from '@grpc/grpc-js';
+import type { ActiveCall, CallRegistry } from './call-registry.js';
+import { RpcFailure } from './errors.js';
+
+function statusOf(error: unknown): { code: number; details: string } {
+  if (error instanceof RpcFailure) return { code: error.code, details: error.details };
+  return { code: status.INTERNAL, details: error instanceof Error ? error.message : String(error) };
+}
+
+function serviceError(code: number, details: string): ServerErrorResponse {
+  return Object.assign(new Error(details), { code, details });
+}
+
+/**
+ * Wraps a synchronous unary implementation; a thrown `RpcFailure` becomes its status,
+ * anything else INTERNAL.
+ *
+ * @example
+ * ```ts
+ * import { unaryHandler, CallRegistry } from './rpc-wrappers.js';
+ * const getThing = unaryHandler(new CallRegistry(), 'getThing', (req: { id: string }) => ({ id: req.id }));
+ * ```
+ */
+export function unaryHandler<Req, Res>(
+  registry: CallRegistry,
+  method: string,
+  implementation: (request: Req) => Res,
+): handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    const active: ActiveCall = {
+      method,
+      streaming: false,
+      finished: false,
+      abort: (code, details) => {
+        if (active.finished) return;
+        registry.end(active);
+        callback(serviceError(code, details), null);
+      },
+    };
+    registry.begin(active, call.request);
+    call.on('cancelled', () => registry.cancelled(active));
+    registry.gate(active, () => {
+      let response: Res;
+      try {
+        response = implementation(call.request);
+      } catch (error) {
+        const { code, details } = statusOf(error);
+        active.abort(code, details);
+        return;
+      }
+      registry.end(active);
+      callback(null, response);
+    });
+  };
+}
+
+/**
+ * The server side of one response stream, as an implementation sees it.
+ *
+ * @example
+ * ```ts
+ * import type { ResponseStream } from './rpc-wrappers.js';
+ * const sendAll = <T>(out: ResponseStream<T>, items: T[]) => { items.forEach((i) => out.write(i)); out.end(); };
+ * ```
+ */
+export interface ResponseStream<Res> {
+  write(message: Res): void;
+  /** Ends with status OK. */
+  end(): void;
+  /** Runs when the stream ends for any reason (end, abort, client cancellation). */
+  onClose(cleanup: () => void): void;
+}
+
+/**
+ * Wraps a server-streaming implementation. A `RpcFailure` thrown synchronously (before any
+ * message) becomes the stream's status.
+ *
+ * @example
+ * ```ts
+ * import { streamHandler, CallRegistry } from './rpc-wrappers.js';
+ * const numbers = streamHandler(new CallRegistry(), 'numbers', (_req: object, out) => { out.write({ n: 1 }); out.end(); });
+ * ```
+ */
+export function streamHandler<Req, Res>(
+  registry: CallRegistry,
+  method: string,
+  implementation: (request: Req, out: ResponseStream<Res>) => void,
+): handleServerStreamingCall<Req, Res> {
+  return (call) => {
+    const cleanups: (() => void)[] = [];
+    const close = () => {
+      for (const cleanup of cleanups.splice(0)) cleanup();
+    };
+    const active: ActiveCall = {
+      method,
+      streaming: true,
+      finished: false,
+      abort: (code, details) => {
+        if (active.finished) return;
+        registry.end(active);
+        close();
+        call.emit('error', serviceError(code, details));
+      },
+    };
+    const out: ResponseStream<Res> = {
+      write: (message) => {
+        if (!active.finished) call.write(message);
+      },
+      end: () => {
+        if (active.finished) return;
+        registry.end(active);
+        close();
+        call.end();
+      },
+      onClose: (cleanup) => {
+        if (active.finished) cleanup();
+        else cleanups.push(cleanup);
+      },
+    };
+    registry.begin(active, call.request);
+    call.on('cancelled', () => {
+      registry.cancelled(active);
+      close();
+    });
+    // A write failure after the peer went away is not this call's problem any more.
+    call.on('error', () => {});
+    registry.gate(active, () => {
+      try {
+        implementation(call.request, out);
+      } catch (error) {
+        const { code, details } = statusOf(error);
+        active.abort(code, details);
+      }
+    });
+  };
+}

@@ -1,0 +1,279 @@
+// Execution of tasks by registered handlers: per Open session, executors bound on demand up
+// to min(application max_instances, session max_instances), each running one task at a time,
+// lowest pending task id first (flame.md 3.5, 3.9).
+import { randomUUID } from 'node:crypto';
+import { SessionState, TaskState } from '../../gen/flame/v1/types.js';
+import { invokeHandler, type FlameHandleOptions, type FlameTaskHandler, type TaskOutcome } from './handler.js';
+import { FlameEventCode, flameMessages } from './messages.js';
+import type { SessionRecord, TaskRecord } from './records.js';
+import type { FlameStore } from './state.js';
+import { DEFAULT_APPLICATION_MAX_INSTANCES } from './to-proto.js';
+
+/** Bind failures before a session's scheduling pauses (cluster.recovery.session.retry_limits). */
+export const SESSION_RETRY_LIMIT = 5;
+
+/** One executor: bound to a session, running at most one task. */
+export interface ExecutorRecord {
+  readonly id: string;
+  readonly session: SessionRecord;
+  running?: RunningTask;
+}
+
+interface RunningTask {
+  readonly task: TaskRecord;
+  abandon(): void;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+interface Registration {
+  handler: FlameTaskHandler;
+  options: FlameHandleOptions;
+}
+
+/** Injected bind failures still to produce. */
+export interface BindFailurePlan {
+  remaining: number;
+  returnCode: number;
+  detail: string;
+}
+
+/**
+ * Runs tasks of sessions whose application has a handler. Work is picked up on
+ * `setImmediate`, never by polling.
+ *
+ * @example
+ * ```ts
+ * import { TaskScheduler } from './scheduler.js';
+ * // new TaskScheduler(store, 'node-name') is created by FlameEmulator
+ * ```
+ */
+export class TaskScheduler {
+  active = false;
+  readonly executors = new Map<string, ExecutorRecord>();
+  readonly bindFailures: BindFailurePlan = { remaining: 0, returnCode: 12, detail: '' };
+  private readonly handlers = new Map<string, Registration>();
+  private readonly bySession = new Map<string, { all: Set<ExecutorRecord>; idle: ExecutorRecord[] }>();
+  private readonly dirty = new Set<SessionRecord>();
+  private immediate: ReturnType<typeof setImmediate> | undefined;
+
+  constructor(
+    private readonly store: FlameStore,
+    readonly nodeName: string,
+  ) {
+    store.hooks = {
+      workAvailable: (session) => this.schedule(session),
+      sessionEnded: (session) => this.releaseSession(session),
+    };
+  }
+
+  /** Installs a handler for an application and picks up its pending work. */
+  register(application: string, handler: FlameTaskHandler, options: FlameHandleOptions): void {
+    this.handlers.set(application, { handler, options });
+    for (const session of this.store.sessions.values()) {
+      if (session.application === application) this.schedule(session);
+    }
+  }
+
+  /** Starts executing (server up); bind-failure counters restart from zero. */
+  activate(): void {
+    this.active = true;
+    for (const session of this.store.sessions.values()) {
+      session.bindFailures = 0;
+      this.schedule(session);
+    }
+  }
+
+  /** Stops executing (server down): running tasks go back to Pending silently, executors vanish. */
+  deactivate(): void {
+    this.active = false;
+    if (this.immediate) clearImmediate(this.immediate);
+    this.immediate = undefined;
+    this.dirty.clear();
+    this.loseExecutors();
+  }
+
+  /**
+   * Simulates the loss of executors (of one session, or all): their running tasks return to
+   * Pending without event or watch notification and are run again. Returns how many tasks
+   * were reset.
+   */
+  loseExecutors(sessionId?: string): number {
+    let reset = 0;
+    for (const executor of [...this.executors.values()]) {
+      if (sessionId !== undefined && executor.session.id !== sessionId) continue;
+      const running = this.detach(executor);
+      this.removeExecutor(executor);
+      if (running && running.task.state === TaskState.Running) {
+        this.store.transition(executor.session, running.task, TaskState.Pending, { notify: false });
+        reset++;
+      }
+    }
+    return reset;
+  }
+
+  /** Stops whatever executor is running this task (used when a test forces its state). */
+  releaseTask(task: TaskRecord): void {
+    for (const executor of this.bySession.get(task.sessionId)?.all ?? []) {
+      if (executor.running?.task === task) {
+        this.detach(executor);
+        this.bySession.get(task.sessionId)?.idle.push(executor);
+        this.schedule(executor.session);
+        return;
+      }
+    }
+  }
+
+  /** Queues a session for a scheduling pass on the next turn of the event loop. */
+  schedule(session: SessionRecord): void {
+    if (!this.active || !this.handlers.has(session.application)) return;
+    this.dirty.add(session);
+    this.immediate ??= setImmediate(() => this.drain());
+  }
+
+  private drain(): void {
+    this.immediate = undefined;
+    const sessions = [...this.dirty].sort((a, b) => b.priority - a.priority || a.sequence - b.sequence);
+    this.dirty.clear();
+    for (const session of sessions) this.pump(session);
+  }
+
+  private pump(session: SessionRecord): void {
+    if (!this.active || session.state !== SessionState.Open || this.store.sessions.get(session.id) !== session) return;
+    const registration = this.handlers.get(session.application);
+    if (!registration) return;
+    const app = this.store.applications.find(session.application);
+    const limit = Math.min(
+      registration.options.maxInstances ?? app?.spec.maxInstances ?? DEFAULT_APPLICATION_MAX_INSTANCES,
+      session.maxInstances ?? Number.POSITIVE_INFINITY,
+    );
+    let group = this.bySession.get(session.id);
+    if (!group) this.bySession.set(session.id, (group = { all: new Set(), idle: [] }));
+    while (session.counts[TaskState.Pending]! > 0) {
+      let executor = group.idle.pop();
+      if (!executor) {
+        if (group.all.size >= limit || session.bindFailures >= SESSION_RETRY_LIMIT) return;
+        executor = this.bind(session);
+        if (!executor) return;
+        group.all.add(executor);
+      }
+      const task = this.nextPending(session);
+      if (!task) {
+        group.idle.push(executor);
+        return;
+      }
+      this.start(executor, task, registration);
+    }
+  }
+
+  private bind(session: SessionRecord): ExecutorRecord | undefined {
+    const executor: ExecutorRecord = { id: randomUUID(), session };
+    const plan = this.bindFailures;
+    if (plan.remaining > 0) {
+      plan.remaining--;
+      session.bindFailures++;
+      this.store.addSessionEvent(
+        session,
+        FlameEventCode.SessionBindFailed,
+        flameMessages.bindFailed(executor.id, this.nodeName, plan.returnCode, plan.detail),
+      );
+      if (session.bindFailures === SESSION_RETRY_LIMIT) {
+        this.store.addSessionEvent(
+          session,
+          FlameEventCode.SessionRetryLimitReached,
+          flameMessages.retryLimitReached(session.bindFailures, SESSION_RETRY_LIMIT),
+        );
+      } else {
+        this.schedule(session);
+      }
+      return undefined;
+    }
+    this.executors.set(executor.id, executor);
+    return executor;
+  }
+
+  private nextPending(session: SessionRecord): TaskRecord | undefined {
+    for (;;) {
+      const id = session.pending.pop();
+      if (id === undefined) return undefined;
+      const task = session.tasks.get(id);
+      if (task && task.state === TaskState.Pending) return task;
+    }
+  }
+
+  private start(executor: ExecutorRecord, task: TaskRecord, registration: Registration): void {
+    const session = executor.session;
+    this.store.transition(session, task, TaskState.Running, {
+      event: { code: FlameEventCode.TaskRunning, message: flameMessages.taskRunning },
+    });
+    const startedAt = Date.now();
+    const delayMs = registration.options.delayMs ?? 0;
+    const running: RunningTask = {
+      task,
+      abandon: () => {},
+    };
+    executor.running = running;
+    const context = {
+      sessionId: session.id,
+      taskId: `${task.id}`,
+      application: session.application,
+      ...(session.commonData ? { commonData: session.commonData } : {}),
+    };
+    running.abandon = invokeHandler(registration.handler, task.input, context, (outcome) => {
+      const remaining = delayMs - (Date.now() - startedAt);
+      if (remaining > 0) running.timer = setTimeout(() => this.finish(executor, running, outcome), remaining);
+      else this.finish(executor, running, outcome);
+    });
+  }
+
+  private finish(executor: ExecutorRecord, running: RunningTask, outcome: TaskOutcome): void {
+    if (executor.running !== running) return;
+    executor.running = undefined;
+    const session = executor.session;
+    const task = running.task;
+    if (task.state === TaskState.Running) {
+      if (outcome.ok) {
+        this.store.transition(session, task, TaskState.Succeed, {
+          output: outcome.output,
+          event: { code: FlameEventCode.TaskSucceeded, message: flameMessages.taskSucceeded },
+        });
+      } else {
+        this.store.transition(session, task, TaskState.Failed, {
+          event: { code: FlameEventCode.TaskFailed, message: outcome.message },
+        });
+      }
+    }
+    if (this.executors.has(executor.id)) {
+      this.bySession.get(session.id)?.idle.push(executor);
+      this.pump(session);
+    }
+  }
+
+  private detach(executor: ExecutorRecord): RunningTask | undefined {
+    const running = executor.running;
+    if (!running) return undefined;
+    executor.running = undefined;
+    running.abandon();
+    if (running.timer) clearTimeout(running.timer);
+    return running;
+  }
+
+  private removeExecutor(executor: ExecutorRecord): void {
+    this.executors.delete(executor.id);
+    const group = this.bySession.get(executor.session.id);
+    if (!group) return;
+    group.all.delete(executor);
+    const i = group.idle.indexOf(executor);
+    if (i >= 0) group.idle.splice(i, 1);
+    if (group.all.size === 0) this.bySession.delete(executor.session.id);
+  }
+
+  private releaseSession(session: SessionRecord): void {
+    this.dirty.delete(session);
+    const group = this.bySession.get(session.id);
+    if (!group) return;
+    for (const executor of [...group.all]) {
+      this.detach(executor);
+      this.removeExecutor(executor);
+    }
+  }
+}

@@ -1,0 +1,254 @@
+// Sessions and tasks of the emulator, with the semantics of the filesystem-storage profile
+// (flame.md 3.4.6–3.4.14, 3.5): counters kept per state, pending queue per session, task
+// listeners notified on every state change.
+import { status } from '@grpc/grpc-js';
+import {
+  SessionState,
+  TaskState,
+  type ResourceRequirement,
+  type SessionSpec,
+  type TaskSpec,
+} from '../../gen/flame/v1/types.js';
+import type { ApplicationRegistry } from './applications.js';
+import { RpcFailure } from './errors.js';
+import { FlameEventCode, flameMessages } from './messages.js';
+import { PendingQueue } from './pending-queue.js';
+import { isTerminalState, type SessionRecord, type TaskRecord } from './records.js';
+import { firstSpecMismatch, resolveResreq } from './spec-compare.js';
+
+/** Hooks the scheduler installs to learn about work and about sessions that end. */
+export interface StoreHooks {
+  /** A session may have new pending work. */
+  workAvailable(session: SessionRecord): void;
+  /** A session was closed or deleted: its executors must go. */
+  sessionEnded(session: SessionRecord): void;
+}
+
+/** Options of a state change. */
+export interface TransitionOptions {
+  output?: Buffer | undefined;
+  /** Event to record (code + message), if any. */
+  event?: { code: number; message: string };
+  /** Whether watchers hear of it (false for silent resets to Pending). */
+  notify?: boolean;
+  completionTime?: number;
+}
+
+const emptyToUndefined = (bytes: Buffer | undefined): Buffer | undefined =>
+  bytes && bytes.length > 0 ? Buffer.from(bytes) : undefined;
+
+/**
+ * The session/task store. RPC-level failures are thrown as `RpcFailure` with the exact code
+ * and message of the reference profile.
+ *
+ * @example
+ * ```ts
+ * import { FlameStore, ApplicationRegistry } from './state.js';
+ * const apps = new ApplicationRegistry(() => Date.now());
+ * const store = new FlameStore(apps, { clock: () => Date.now(), stamp: () => Date.now() });
+ * ```
+ */
+export class FlameStore {
+  readonly sessions = new Map<string, SessionRecord>();
+  hooks: StoreHooks = { workAvailable: () => {}, sessionEnded: () => {} };
+  clusterResreq: ResourceRequirement | undefined;
+  private sequence = 0;
+
+  constructor(
+    readonly applications: ApplicationRegistry,
+    private readonly time: { clock: () => number; stamp: () => number },
+  ) {}
+
+  /** Creates a session (CreateSession / OpenSession-with-spec on an unknown id). */
+  createSession(id: string, spec: SessionSpec | undefined): SessionRecord {
+    if (!spec) throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.sessionSpecMissing);
+    const resreq = resolveResreq(spec.resreq, this.clusterResreq);
+    if (!this.applications.find(spec.application)) {
+      throw new RpcFailure(status.NOT_FOUND, flameMessages.applicationNotFound(spec.application));
+    }
+    if (this.sessions.has(id)) throw new RpcFailure(status.ALREADY_EXISTS, flameMessages.sessionAlreadyExists(id));
+    const session: SessionRecord = {
+      id,
+      application: spec.application,
+      ...(emptyToUndefined(spec.commonData) ? { commonData: emptyToUndefined(spec.commonData) } : {}),
+      minInstances: spec.minInstances ?? 0,
+      ...(spec.maxInstances !== undefined ? { maxInstances: spec.maxInstances } : {}),
+      priority: spec.priority ?? 0,
+      resreq,
+      state: SessionState.Open,
+      creationTime: this.time.stamp(),
+      tasks: new Map(),
+      nextTaskId: 1,
+      counts: [0, 0, 0, 0, 0],
+      events: [],
+      bindFailures: 0,
+      pending: new PendingQueue(),
+      sequence: ++this.sequence,
+    };
+    this.sessions.set(id, session);
+    return session;
+  }
+
+  /** OpenSession's get-or-create decision table (3.4.7, fs column). */
+  openSession(id: string, spec: SessionSpec | undefined): SessionRecord {
+    const resreq = spec ? resolveResreq(spec.resreq, this.clusterResreq) : undefined;
+    const existing = this.sessions.get(id);
+    if (!existing) {
+      if (!spec) throw new RpcFailure(status.NOT_FOUND, flameMessages.openSessionNotFound(id));
+      return this.createSession(id, spec);
+    }
+    if (existing.state !== SessionState.Open) {
+      throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.sessionNotOpen(id));
+    }
+    if (spec && resreq) {
+      const mismatch = firstSpecMismatch(existing, {
+        application: spec.application,
+        resreq,
+        minInstances: spec.minInstances ?? 0,
+        ...(spec.maxInstances !== undefined ? { maxInstances: spec.maxInstances } : {}),
+        priority: spec.priority ?? 0,
+      });
+      if (mismatch) {
+        throw new RpcFailure(
+          status.INVALID_ARGUMENT,
+          flameMessages.sessionSpecMismatch(id, mismatch.field, mismatch.expected, mismatch.got),
+        );
+      }
+    }
+    return existing;
+  }
+
+  /** CloseSession (3.4.8): refuses running tasks, cancels pending ones without events. */
+  closeSession(id: string): SessionRecord {
+    const session = this.sessions.get(id);
+    if (!session) throw new RpcFailure(status.NOT_FOUND, flameMessages.sessionUnknown(id));
+    if (session.counts[TaskState.Running]! > 0) {
+      throw new RpcFailure(status.INTERNAL, flameMessages.closeWithRunningTasks);
+    }
+    const closedAt = this.time.stamp();
+    session.state = SessionState.Closed;
+    session.completionTime = closedAt;
+    session.pending.clear();
+    if (session.counts[TaskState.Pending]! > 0) {
+      for (const task of session.tasks.values()) {
+        if (task.state === TaskState.Pending) {
+          this.transition(session, task, TaskState.Cancelled, { completionTime: closedAt });
+        }
+      }
+    }
+    this.hooks.sessionEnded(session);
+    return session;
+  }
+
+  /** GetSession: NOT_FOUND with the bare id. */
+  getSession(id: string): SessionRecord {
+    const session = this.sessions.get(id);
+    if (!session) throw new RpcFailure(status.NOT_FOUND, id);
+    return session;
+  }
+
+  /** DeleteSession (3.4.10, fs column). Returns the session as it was before deletion. */
+  deleteSession(id: string): SessionRecord {
+    const session = this.sessions.get(id);
+    if (!session) throw new RpcFailure(status.NOT_FOUND, flameMessages.sessionUnknown(id));
+    if (session.state === SessionState.Open) throw new RpcFailure(status.INTERNAL, flameMessages.deleteOpenSession);
+    if (session.counts[TaskState.Pending]! > 0 || session.counts[TaskState.Running]! > 0) {
+      throw new RpcFailure(status.INTERNAL, flameMessages.deleteNonTerminalTasks);
+    }
+    this.dropSession(session);
+    return session;
+  }
+
+  /** Removes a session from memory, ending its watchers (used by delete and unregister). */
+  dropSession(session: SessionRecord): void {
+    this.sessions.delete(session.id);
+    this.hooks.sessionEnded(session);
+    for (const task of session.tasks.values()) {
+      for (const listener of [...task.listeners]) listener.gone();
+      task.listeners.clear();
+    }
+  }
+
+  /** Whether the application has an Open session. */
+  hasOpenSessions(application: string): boolean {
+    for (const session of this.sessions.values()) {
+      if (session.application === application && session.state === SessionState.Open) return true;
+    }
+    return false;
+  }
+
+  /** CreateTask (3.4.11, fs column). */
+  createTask(spec: TaskSpec | undefined): { session: SessionRecord; task: TaskRecord } {
+    if (!spec) throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.sessionSpecMissing);
+    const session = this.sessions.get(spec.sessionId);
+    if (!session) throw new RpcFailure(status.NOT_FOUND, flameMessages.createTaskSessionNotFound(spec.sessionId));
+    if (session.state !== SessionState.Open) {
+      throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.createTaskClosedSession);
+    }
+    const id = session.nextTaskId++;
+    const input = emptyToUndefined(spec.input);
+    const task: TaskRecord = {
+      id,
+      sessionId: session.id,
+      state: TaskState.Pending,
+      ...(input ? { input } : {}),
+      creationTime: this.time.stamp(),
+      events: [
+        { code: FlameEventCode.TaskCreated, message: flameMessages.taskCreated, creationTime: BigInt(this.time.clock()) },
+      ],
+      listeners: new Set(),
+    };
+    session.tasks.set(id, task);
+    session.counts[TaskState.Pending]!++;
+    session.pending.push(id);
+    this.hooks.workAvailable(session);
+    return { session, task };
+  }
+
+  /** GetTask lookup: NOT_FOUND `{session_id}` / `{task_id}`. */
+  getTask(sessionId: string, taskId: number): TaskRecord {
+    const session = this.sessions.get(sessionId);
+    if (!session) throw new RpcFailure(status.NOT_FOUND, sessionId);
+    const task = session.tasks.get(taskId);
+    if (!task) throw new RpcFailure(status.NOT_FOUND, `${taskId}`);
+    return task;
+  }
+
+  /** The task or undefined (WatchTask on unknown ids answers an empty stream). */
+  findTask(sessionId: string, taskId: number): TaskRecord | undefined {
+    return this.sessions.get(sessionId)?.tasks.get(taskId);
+  }
+
+  /**
+   * Moves a task to a new state: keeps counters and the pending queue right, sets
+   * completion_time for terminal states, records the event, notifies listeners.
+   */
+  transition(session: SessionRecord, task: TaskRecord, to: TaskState, options: TransitionOptions = {}): void {
+    const from = task.state;
+    session.counts[from]!--;
+    session.counts[to]!++;
+    task.state = to;
+    if ('output' in options) {
+      const output = emptyToUndefined(options.output);
+      if (output) task.output = output;
+      else delete task.output;
+    }
+    if (isTerminalState(to)) task.completionTime = options.completionTime ?? this.time.stamp();
+    else if (isTerminalState(from)) delete task.completionTime;
+    if (options.event) {
+      task.events.push({ code: options.event.code, message: options.event.message, creationTime: BigInt(this.time.clock()) });
+    }
+    if (to === TaskState.Pending && from !== TaskState.Pending && session.state === SessionState.Open) {
+      session.pending.push(task.id);
+      this.hooks.workAvailable(session);
+    }
+    if (options.notify !== false && task.listeners.size > 0) {
+      for (const listener of [...task.listeners]) listener.changed(task);
+    }
+  }
+
+  /** Records a session-level event (1001/1002). */
+  addSessionEvent(session: SessionRecord, code: number, message: string): void {
+    session.events.push({ code, message, creationTime: BigInt(this.time.clock()) });
+  }
+}

@@ -1,0 +1,103 @@
+// Wire messages built from the store's records (flame.md 2.4, 3.3.4–3.3.8).
+import {
+  ApplicationState,
+  type Application,
+  type ApplicationSpec,
+  type Session,
+  type Task,
+} from '../../gen/flame/v1/types.js';
+import type { ApplicationRecord, SessionRecord, TaskRecord } from './records.js';
+
+/** Server default of an application's max_instances when absent. */
+export const DEFAULT_APPLICATION_MAX_INSTANCES = 1_000_000;
+/** Server default of an application's delay_release (seconds) when absent. */
+export const DEFAULT_APPLICATION_DELAY_RELEASE = 60n;
+
+/**
+ * The wire Task: `events` only when asked (GetTask); streamed and created tasks carry none.
+ *
+ * @example
+ * ```ts
+ * import { taskToProto } from './to-proto.js';
+ * // taskToProto(record, { withEvents: true }) for GetTask
+ * ```
+ */
+export function taskToProto(task: TaskRecord, options: { withEvents: boolean }): Task {
+  const name = `${task.id}`;
+  return {
+    metadata: { id: name, name },
+    spec: {
+      sessionId: task.sessionId,
+      ...(task.input ? { input: task.input } : {}),
+      ...(task.output ? { output: task.output } : {}),
+    },
+    status: {
+      state: task.state,
+      creationTime: BigInt(task.creationTime),
+      ...(task.completionTime !== undefined ? { completionTime: BigInt(task.completionTime) } : {}),
+      events: options.withEvents ? task.events.map((e) => ({ ...e })) : [],
+    },
+  };
+}
+
+/**
+ * The wire Session with live counters; session events only for GetSession/ListSession.
+ *
+ * @example
+ * ```ts
+ * import { sessionToProto } from './to-proto.js';
+ * // sessionToProto(record, { withEvents: false }) for Create/Open/Close
+ * ```
+ */
+export function sessionToProto(session: SessionRecord, options: { withEvents: boolean }): Session {
+  const c = session.counts;
+  return {
+    metadata: { id: session.id, name: session.id },
+    spec: {
+      application: session.application,
+      ...(session.commonData ? { commonData: session.commonData } : {}),
+      minInstances: session.minInstances,
+      ...(session.maxInstances !== undefined ? { maxInstances: session.maxInstances } : {}),
+      batchSize: 1,
+      priority: session.priority,
+      resreq: { ...session.resreq },
+    },
+    status: {
+      state: session.state,
+      creationTime: BigInt(session.creationTime),
+      ...(session.completionTime !== undefined ? { completionTime: BigInt(session.completionTime) } : {}),
+      pending: c[0]!,
+      running: c[1]!,
+      succeed: c[2]!,
+      failed: c[3]!,
+      cancelled: c[4]!,
+      events: options.withEvents ? session.events.map((e) => ({ ...e })) : [],
+    },
+  };
+}
+
+/**
+ * The wire Application with the read defaults applied (max_instances 1,000,000,
+ * delay_release 60 s).
+ *
+ * @example
+ * ```ts
+ * import { applicationToProto } from './to-proto.js';
+ * // applicationToProto(record).spec.maxInstances === 1_000_000 when none was given
+ * ```
+ */
+export function applicationToProto(app: ApplicationRecord): Application {
+  const spec: ApplicationSpec = {
+    ...app.spec,
+    labels: [...app.spec.labels],
+    arguments: [...app.spec.arguments],
+    environments: app.spec.environments.map((e) => ({ ...e })),
+    maxInstances: app.spec.maxInstances ?? DEFAULT_APPLICATION_MAX_INSTANCES,
+    delayRelease: app.spec.delayRelease ?? DEFAULT_APPLICATION_DELAY_RELEASE,
+  };
+  return {
+    metadata: { id: app.name, name: app.name },
+    spec,
+    status: { state: ApplicationState.Enabled, creationTime: BigInt(app.creationTime) },
+  };
+}
