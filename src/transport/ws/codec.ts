@@ -1,0 +1,149 @@
+import { Encoder, decode } from '@msgpack/msgpack';
+import { PieProtocolError } from '../../model/pie/errors.js';
+import type {
+  PieClientMessage,
+  PieFileFrame,
+  PieMcpRequestFrame,
+  PieProcessEventFrame,
+  PieRequestMessage,
+  PieResponse,
+  PieServerMessage,
+} from './messages.js';
+
+/** The largest `corr_id` the engine accepts (u32). */
+export const MAX_CORR_ID = 0xffff_ffff;
+
+// `ignoreUndefined` omits absent optional fields instead of writing nil; `useBigInt64`
+// writes bigint values as uint64 (spec 1.5). Uint8Array is written as bin by default.
+const encoder = new Encoder({ ignoreUndefined: true, useBigInt64: true });
+
+/**
+ * Encodes a client message as one MessagePack map with `type` first, then `corr_id` (when
+ * given), then the message's fields in their declared order.
+ *
+ * @example
+ * ```ts
+ * import { encodeClientMessage } from 'flame-pie-rx/pie';
+ * encodeClientMessage({ type: 'ping' }, 1); // => bytes 82 a4 "type" a4 "ping" a7 "corr_id" 01
+ * ```
+ */
+export function encodeClientMessage(message: PieClientMessage, corrId?: number): Uint8Array {
+  const ordered: Record<string, unknown> = { type: message.type };
+  if (corrId !== undefined) ordered['corr_id'] = corrId;
+  for (const [key, value] of Object.entries(message)) {
+    if (key !== 'type' && !(key === 'corr_id' && corrId !== undefined)) ordered[key] = value;
+  }
+  return encoder.encode(ordered);
+}
+
+/**
+ * Encodes a request message with its connection-assigned `corr_id` (a u32).
+ *
+ * @example
+ * ```ts
+ * import { encodeRequest } from 'flame-pie-rx/pie';
+ * encodeRequest({ type: 'list_processes' }, 7).length > 0; // => true
+ * ```
+ */
+export function encodeRequest(message: PieRequestMessage, corrId: number): Uint8Array {
+  return encodeClientMessage(message, corrId);
+}
+
+/**
+ * Decodes one binary frame from the server and checks its shape. Anything that is not a
+ * MessagePack map of a known server kind with the right field types throws
+ * `PieProtocolError`. Unknown extra keys are ignored (as the engine ignores them).
+ *
+ * @example
+ * ```ts
+ * import { decodeServerFrame } from 'flame-pie-rx/pie';
+ * const hex = '84a474797065a8726573706f6e7365a7636f72725f696401a26f6bc3a6726573756c74a4506f6e67';
+ * decodeServerFrame(Uint8Array.from(hex.match(/../g)!.map((h) => parseInt(h, 16))));
+ * // => { type: 'response', corr_id: 1, ok: true, result: 'Pong' }
+ * ```
+ */
+export function decodeServerFrame(bytes: Uint8Array): PieServerMessage {
+  let value: unknown;
+  try {
+    value = decode(bytes);
+  } catch (error) {
+    throw new PieProtocolError(`frame is not one MessagePack value (${(error as Error).message})`, { cause: error });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
+    throw new PieProtocolError(`frame is not a MessagePack map (got ${describe(value)})`);
+  }
+  const map = value as Record<string, unknown>;
+  const type = map['type'];
+  switch (type) {
+    case 'response':
+      return {
+        type,
+        corr_id: field(map, type, 'corr_id', isU32),
+        ok: field(map, type, 'ok', isBool),
+        result: field(map, type, 'result', isStr),
+      } satisfies PieResponse;
+    case 'process_event':
+      return {
+        type,
+        process_id: field(map, type, 'process_id', isStr),
+        event: field(map, type, 'event', isStr),
+        value: field(map, type, 'value', isStr),
+      } satisfies PieProcessEventFrame;
+    case 'file':
+      return {
+        type,
+        process_id: field(map, type, 'process_id', isStr),
+        file_hash: field(map, type, 'file_hash', isStr),
+        chunk_index: field(map, type, 'chunk_index', isUint),
+        total_chunks: field(map, type, 'total_chunks', isUint),
+        chunk_data: field(map, type, 'chunk_data', isBin),
+      } satisfies PieFileFrame;
+    case 'mcp_request':
+      return {
+        type,
+        corr_id: field(map, type, 'corr_id', isU32),
+        process_id: field(map, type, 'process_id', isStr),
+        server_name: field(map, type, 'server_name', isStr),
+        method: field(map, type, 'method', isStr),
+        params: field(map, type, 'params', isStr),
+      } satisfies PieMcpRequestFrame;
+    default:
+      throw new PieProtocolError(
+        typeof type === 'string' ? `unknown server message type "${truncate(type)}"` : `frame has no string "type" (got ${describe(type)})`,
+      );
+  }
+}
+
+interface Check<T> {
+  (value: unknown): value is T;
+  readonly wireType: string;
+}
+
+function check<T>(wireType: string, test: (value: unknown) => boolean): Check<T> {
+  return Object.assign((value: unknown): value is T => test(value), { wireType });
+}
+
+const isStr = check<string>('str', (v) => typeof v === 'string');
+const isBool = check<boolean>('bool', (v) => typeof v === 'boolean');
+const isU32 = check<number>('u32', (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_CORR_ID);
+const isUint = check<number>('uint', (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0);
+const isBin = check<Uint8Array>('bin', (v) => v instanceof Uint8Array);
+
+function field<T>(map: Record<string, unknown>, type: string, name: string, test: Check<T>): T {
+  const value = map[name];
+  if (value === undefined) throw new PieProtocolError(`${type} frame is missing "${name}"`);
+  if (!test(value)) throw new PieProtocolError(`${type} frame field "${name}" must be ${test.wireType} (got ${describe(value)})`);
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'nil';
+  if (value instanceof Uint8Array) return 'bin';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? `integer ${value}` : 'float';
+  return typeof value === 'object' ? 'map' : typeof value;
+}
+
+function truncate(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}

@@ -1,0 +1,335 @@
+import {
+  BehaviorSubject,
+  Observable,
+  SchedulerLike,
+  Subject,
+  Subscription,
+  asyncScheduler,
+  defer,
+  distinctUntilChanged,
+  filter,
+  map,
+  of,
+  switchMap,
+  take,
+  throwError,
+} from 'rxjs';
+import type { ConnectionState } from '../connection-state.js';
+import { PieConnectionLostError, PieError, PieProtocolError } from '../../model/pie/errors.js';
+import { decodeServerFrame } from './codec.js';
+import {
+  PieConnectionOptions,
+  PieRequestFramesOptions,
+  PieRequestOptions,
+  checkTimeout,
+  shouldReconnect,
+  validateConnectionOptions,
+} from './connection-options.js';
+import { heartbeat } from './heartbeat.js';
+import { InboundGate } from './inbound-gate.js';
+import type { PieFireAndForgetMessage, PiePushFrame, PieRequestMessage, PieResponse } from './messages.js';
+import { reconnectLoop } from './reconnect-loop.js';
+import { exchange } from './request-exchange.js';
+import { RequestTable } from './request-table.js';
+import { requestTimeout } from './request-timeout.js';
+import { encodeClientMessage } from './codec.js';
+import { pieSession } from './session.js';
+import type { SocketEvent } from './socket-events.js';
+import { WebSocketLike, openWebSocket } from './socket.js';
+
+type InboundFrame = Exclude<SocketEvent, { kind: 'open' }>;
+
+/**
+ * A reconnecting, authenticated WebSocket connection to a Pie engine speaking MessagePack.
+ * It connects at once; `state$` reports `connecting` → `authenticating` → `ready`, and after
+ * a drop or heartbeat death `reconnecting {attempt, lastError, delayMs}` → … → `ready`
+ * again (`ready$` then emits the next session number, so callers can reattach). Requests
+ * wait for `ready`; a `PieAuthError` from `authenticate` closes the connection for good.
+ *
+ * @example
+ * ```ts
+ * import { PieConnection } from 'flame-pie-rx/pie';
+ * const connection = PieConnection.open({
+ *   url: 'ws://127.0.0.1:8080',
+ *   authenticate: (auth) => auth.request({ type: 'auth_identify', username: 'me' }),
+ * });
+ * connection.request({ type: 'ping' }).subscribe((r) => console.log(r.result)); // 'Pong'
+ * ```
+ */
+export class PieConnection {
+  /** The connection state; replays the current one. Completes after `closed`. */
+  readonly state$: Observable<ConnectionState>;
+  /** Session numbers: 1 on the first `ready`, 2, 3, … after each reconnect. Replays the current one while ready. */
+  readonly ready$: Observable<number>;
+  /** Server frames that are not responses: process events, file chunks, MCP relay requests. */
+  readonly pushes$: Observable<PiePushFrame>;
+  /** Frames the connection could not understand; the connection keeps going. */
+  readonly errors$: Observable<PieProtocolError>;
+
+  private readonly options: ReturnType<typeof validateConnectionOptions>;
+  private readonly scheduler: SchedulerLike;
+  private readonly table = new RequestTable();
+  private readonly state = new BehaviorSubject<ConnectionState>({ kind: 'idle' });
+  private readonly session = new BehaviorSubject<number | undefined>(undefined);
+  private readonly readySocket = new BehaviorSubject<WebSocketLike | undefined>(undefined);
+  private readonly pushes = new Subject<PiePushFrame>();
+  private readonly errors = new Subject<PieProtocolError>();
+  private readonly gate = new InboundGate<InboundFrame>((frame) => this.handleFrame(frame));
+  private readonly loop: Subscription;
+  private openSocket: WebSocketLike | undefined;
+  private sessions = 0;
+  private closed = false;
+
+  /**
+   * Opens a connection (it starts connecting immediately). Invalid options throw `PieError`.
+   *
+   * @example
+   * ```ts
+   * import { PieConnection } from 'flame-pie-rx/pie';
+   * const connection = PieConnection.open({ url: 'ws://127.0.0.1:8080', authenticate: (a) => a.request({ type: 'auth_identify', username: 'me' }) });
+   * ```
+   */
+  static open(options: PieConnectionOptions): PieConnection {
+    return new PieConnection(options);
+  }
+
+  private constructor(options: PieConnectionOptions) {
+    this.options = validateConnectionOptions(options);
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.state$ = this.state.asObservable();
+    this.ready$ = this.session.pipe(
+      filter((n): n is number => n !== undefined),
+      distinctUntilChanged(),
+    );
+    this.pushes$ = this.pushes.asObservable();
+    this.errors$ = this.errors.asObservable();
+    this.loop = reconnectLoop({
+      connect: () => this.connectOnce(),
+      shouldRetry: options.shouldReconnect ?? shouldReconnect,
+      ...(options.backoff ? { policy: options.backoff } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      scheduler: this.scheduler,
+    }).subscribe((state) => this.onState(state));
+  }
+
+  /**
+   * Sends a request with a fresh `corr_id` once the connection is ready and emits its
+   * response (`ok` true or false), then completes. Errors: `PieTimeoutError` (measured from
+   * subscription, including any wait for `ready`), `PieConnectionLostError` when the socket
+   * drops while the request is in flight, the closing error once the connection is closed.
+   * Unsubscribing forgets the id.
+   *
+   * @example
+   * ```ts
+   * connection.request({ type: 'list_processes' }, { timeoutMs: 5_000 }).subscribe((r) => console.log(r.ok, r.result));
+   * ```
+   */
+  request(message: PieRequestMessage, options: PieRequestOptions = {}): Observable<PieResponse> {
+    return this.requestFrames([message], options);
+  }
+
+  /**
+   * Sends several frames that share ONE `corr_id` (the chunks of an `add_program` upload)
+   * and emits the first response with that id. Sending respects the socket's buffered
+   * amount; `onFrameSent(index)` reports progress. A response that arrives before the last
+   * frame (a failing chunk) ends the request and stops sending.
+   *
+   * @example
+   * ```ts
+   * connection.requestFrames(chunks.map((chunk_data, i) => ({ type: 'add_program', program_hash, manifest,
+   *   force_overwrite: true, chunk_index: i, total_chunks: chunks.length, chunk_data })), { onFrameSent: (i) => console.log(i) });
+   * ```
+   */
+  requestFrames(messages: Iterable<PieRequestMessage>, options: PieRequestFramesOptions = {}): Observable<PieResponse> {
+    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
+    const request = Array.isArray(messages) ? ((messages as PieRequestMessage[])[0]?.type ?? 'request') : 'request';
+    return defer(() => {
+      checkTimeout(timeoutMs, 'timeoutMs');
+      return this.whenReady().pipe(
+        switchMap((socket) =>
+          exchange({
+            table: this.table,
+            sink: socket,
+            messages,
+            request,
+            scheduler: this.scheduler,
+            ...(this.options.highWaterMarkBytes !== undefined ? { highWaterMarkBytes: this.options.highWaterMarkBytes } : {}),
+            ...(options.onFrameSent ? { onFrameSent: options.onFrameSent } : {}),
+          }),
+        ),
+        requestTimeout(timeoutMs, request, this.scheduler),
+      );
+    });
+  }
+
+  /**
+   * Sends a message that gets no reply (`signal_process`, `transfer_file`, `mcp_response`)
+   * once the connection is ready; emits once it was handed to the socket, then completes.
+   *
+   * @example
+   * ```ts
+   * connection.send({ type: 'signal_process', process_id: id, message: 'stop' }).subscribe();
+   * ```
+   */
+  send(message: PieFireAndForgetMessage): Observable<void> {
+    return defer(() =>
+      this.whenReady().pipe(
+        map((socket) => {
+          try {
+            socket.send(encodeClientMessage(message));
+          } catch (error) {
+            throw new PieConnectionLostError(`could not send ${message.type}`, { cause: error });
+          }
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Stops delivering inbound frames (and, with `ws`, stops reading the socket) until
+   * `resume()`. Heartbeat misses are not counted while paused.
+   *
+   * @example
+   * ```ts
+   * connection.pause(); // a consumer is full
+   * connection.resume(); // held frames are delivered in order
+   * ```
+   */
+  pause(): void {
+    if (this.gate.isPaused || this.closed) return;
+    this.gate.pause();
+    this.readySocket.value?.pause?.();
+  }
+
+  /**
+   * Resumes delivery after `pause()`.
+   *
+   * @example
+   * ```ts
+   * connection.resume();
+   * ```
+   */
+  resume(): void {
+    if (!this.gate.isPaused) return;
+    this.readySocket.value?.resume?.();
+    this.gate.resume();
+  }
+
+  /**
+   * Closes the connection: state `closed`, every stream completes, waiting and pending
+   * requests fail with a (non-retryable) `PieError('connection closed')`.
+   *
+   * @example
+   * ```ts
+   * connection.close();
+   * ```
+   */
+  close(): void {
+    if (this.closed) return;
+    this.loop.unsubscribe();
+    this.finish(undefined, new PieError('connection closed'));
+  }
+
+  private whenReady(): Observable<WebSocketLike> {
+    return this.readySocket.pipe(
+      filter((socket): socket is WebSocketLike => socket !== undefined),
+      take(1),
+    );
+  }
+
+  private connectOnce(): Observable<'authenticating' | 'ready'> {
+    const heartbeatSettings = this.options.heartbeat;
+    return pieSession({
+      url: this.options.url,
+      webSocketFactory: this.options.webSocketFactory ?? openWebSocket,
+      onOpen: (socket) => {
+        this.openSocket = socket;
+      },
+      authenticate: (socket) =>
+        this.options.authenticate({
+          request: (message, options = {}) => {
+            const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
+            return defer(() =>
+              socket === this.openSocket ? exchange({ table: this.table, sink: socket, messages: [message] }) : throwError(() => new PieConnectionLostError('the socket being authenticated is gone')),
+            ).pipe(requestTimeout(timeoutMs, message.type, this.scheduler));
+          },
+        }),
+      ...(heartbeatSettings
+        ? {
+            heartbeat: (socket: WebSocketLike) =>
+              heartbeat({
+                ...heartbeatSettings,
+                scheduler: this.scheduler,
+                // A ping queued behind a slow request (run_processes, a compile) cannot be
+                // answered before it (spec 2.3), and a paused socket is not read: both count
+                // as alive rather than as a miss.
+                ping: () =>
+                  this.gate.isPaused || this.table.hasNonHeartbeatPending()
+                    ? of(true)
+                    : exchange({ table: this.table, sink: socket, messages: [{ type: 'ping' }], heartbeat: true }),
+              }),
+          }
+        : {}),
+      onFrame: (frame, socket) => {
+        // Until the session is ready (authenticating), frames bypass a paused gate so
+        // authentication can finish.
+        if (socket === this.readySocket.value) this.gate.push(frame);
+        else this.handleFrame(frame);
+      },
+      onEnd: (error, socket) => {
+        if (socket === this.openSocket) this.openSocket = undefined;
+        this.session.next(undefined);
+        this.readySocket.next(undefined);
+        if (error) {
+          const lost = error instanceof PieConnectionLostError ? error : new PieConnectionLostError(error.message, { cause: error });
+          this.table.failAll(lost);
+        }
+      },
+    });
+  }
+
+  private onState(state: ConnectionState): void {
+    if (state.kind === 'closed') {
+      this.finish(state.error, state.error ?? new PieError('connection closed'));
+      return;
+    }
+    this.state.next(state);
+    if (state.kind === 'ready' && this.openSocket) {
+      this.sessions += 1;
+      if (this.gate.isPaused) this.openSocket.pause?.();
+      this.readySocket.next(this.openSocket);
+      this.session.next(this.sessions);
+    }
+  }
+
+  private handleFrame(frame: InboundFrame): void {
+    if (frame.kind === 'text') {
+      this.errors.next(new PieProtocolError('received a text frame; the engine only sends binary MessagePack frames'));
+      return;
+    }
+    let message;
+    try {
+      message = decodeServerFrame(frame.data);
+    } catch (error) {
+      this.errors.next(error instanceof PieProtocolError ? error : new PieProtocolError(String(error), { cause: error }));
+      return;
+    }
+    if (message.type === 'response') this.table.settle(message);
+    else this.pushes.next(message);
+  }
+
+  private finish(stateError: Error | undefined, requestError: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.openSocket = undefined;
+    this.gate.clear();
+    this.table.failAll(requestError);
+    this.session.next(undefined);
+    this.state.next(stateError ? { kind: 'closed', error: stateError } : { kind: 'closed' });
+    this.readySocket.error(requestError);
+    this.state.complete();
+    this.session.complete();
+    this.pushes.complete();
+    this.errors.complete();
+  }
+}

@@ -1,0 +1,86 @@
+import { Observable } from 'rxjs';
+import { PieConnectionLostError } from '../../model/pie/errors.js';
+import { WebSocketFactory, WebSocketLike } from './socket.js';
+
+/** What one socket reports: it opened, or a frame arrived (bytes, or the text of a text frame). */
+export type SocketEvent =
+  | { readonly kind: 'open'; readonly socket: WebSocketLike }
+  | { readonly kind: 'binary'; readonly data: Uint8Array }
+  | { readonly kind: 'text'; readonly data: string };
+
+/**
+ * One socket's life as an Observable: subscribing opens it through `factory`, `open` and
+ * each frame are emitted, and the Observable errors with `PieConnectionLostError` when the
+ * socket fails or closes (whoever closed it). Unsubscribing closes the socket.
+ *
+ * @example
+ * ```ts
+ * import { socketEvents, openWebSocket } from 'flame-pie-rx/pie';
+ * socketEvents(openWebSocket, 'ws://127.0.0.1:8080').subscribe((e) => console.log(e.kind));
+ * ```
+ */
+export function socketEvents(factory: WebSocketFactory, url: string): Observable<SocketEvent> {
+  return new Observable<SocketEvent>((subscriber) => {
+    let socket: WebSocketLike | undefined;
+    let lastError: string | undefined;
+    let unsubscribed = false;
+
+    const release = (target: WebSocketLike): void => {
+      target.onopen = null;
+      target.onmessage = null;
+      target.onclose = null;
+      // Keep an error listener: `ws` throws on an 'error' event nobody listens to.
+      target.onerror = () => undefined;
+    };
+
+    const attach = (target: WebSocketLike): void => {
+      if (unsubscribed) {
+        release(target);
+        target.close();
+        return;
+      }
+      socket = target;
+      target.binaryType = 'arraybuffer';
+      target.onopen = () => subscriber.next({ kind: 'open', socket: target });
+      target.onmessage = (event: { data: unknown }) => {
+        const data = event.data;
+        if (typeof data === 'string') subscriber.next({ kind: 'text', data });
+        else if (data instanceof ArrayBuffer) subscriber.next({ kind: 'binary', data: new Uint8Array(data) });
+        else if (ArrayBuffer.isView(data)) subscriber.next({ kind: 'binary', data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+        else subscriber.next({ kind: 'text', data: `[unsupported frame payload ${Object.prototype.toString.call(data)}]` });
+      };
+      target.onerror = (event: { message?: unknown; error?: { message?: unknown } }) => {
+        const message = event?.error?.message ?? event?.message;
+        lastError = typeof message === 'string' && message ? message : 'socket error';
+      };
+      target.onclose = (event: { code?: number }) => {
+        release(target);
+        const code = typeof event?.code === 'number' ? ` (code ${event.code})` : '';
+        subscriber.error(new PieConnectionLostError(lastError ? `${lastError}${code}` : `socket closed${code}`));
+      };
+    };
+
+    const failed = (error: unknown): void => {
+      if (!unsubscribed) subscriber.error(new PieConnectionLostError('could not open the WebSocket', { cause: error }));
+    };
+    try {
+      const created = factory(url);
+      if (isPromiseLike(created)) created.then(attach).then(undefined, failed);
+      else attach(created);
+    } catch (error) {
+      failed(error);
+    }
+
+    return () => {
+      unsubscribed = true;
+      if (socket) {
+        release(socket);
+        socket.close();
+      }
+    };
+  });
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown }).then === 'function';
+}
