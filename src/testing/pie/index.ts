@@ -1,2 +1,7 @@
-// Barrel of src/testing/pie: its owner adds exports here.
-export {};
+// Barrel of src/testing/pie: the in-process Pie engine emulator.
+export { PieEmulator, type PieEmulatorOptions, type ReceivedClientMessage } from './emulator.js';
+export type { InferletContext, InferletHandler } from './inferlet-context.js';
+export { InferletHostError, InferletInterruptedError, InferletMcpError, PieEmulatorConfigError } from './errors.js';
+export type { ClientMessage, ClientMessageType } from './client-messages.js';
+export type { DetachMode } from './process.js';
+export { PIE_TEXT } from './strings.js';

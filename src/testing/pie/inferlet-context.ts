@@ -1,0 +1,133 @@
+// What emulated inferlet code sees: the session API of a Pie process (input, output
+// streams, messages, files both ways, signals, MCP) plus an abort signal.
+import { blake3 } from '@noble/hashes/blake3.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { InferletInterruptedError } from './errors.js';
+import type { EmulatedProcess } from './process.js';
+import { fileFrame } from './server-frames.js';
+
+/** File chunk size the engine uses for `file` frames (256 KiB). */
+export const FILE_CHUNK_SIZE = 262_144;
+
+/**
+ * The session API handed to emulated inferlet code.
+ *
+ * @example
+ * ```ts
+ * emu.registerInferlet('echo@1.0.0', async (ctx) => {
+ *   ctx.stdout(`got ${ctx.input}\n`);
+ *   ctx.send('ready');
+ *   const go = await ctx.nextSignal();
+ *   return JSON.stringify({ go });
+ * });
+ * ```
+ */
+export interface InferletContext {
+  /** The launch input string (usually JSON text). */
+  readonly input: string;
+  /** The process id (lowercase hyphenated UUID). */
+  readonly processId: string;
+  /** One `stdout` event per call (bytes are decoded as lossy UTF-8); empty writes produce nothing. */
+  stdout(text: string | Uint8Array): void;
+  /** One `stderr` event per call; empty writes produce nothing. */
+  stderr(text: string | Uint8Array): void;
+  /** A `message` event (dropped when no connection is attached). */
+  send(message: string): void;
+  /** Sends a file to the attached connection (256 KiB `file` chunks; empty → nothing; unattached → dropped). */
+  sendFile(bytes: Uint8Array): void;
+  /** The next `signal_process` message (FIFO). Rejects with `InferletInterruptedError` when the process ends. */
+  nextSignal(): Promise<string>;
+  /** Waits for the next file the client transfers (only files arriving while waiting are delivered). */
+  receiveFile(): Promise<Uint8Array>;
+  /**
+   * Relays an MCP call through the attached connection (`mcp_request`); resolves with the
+   * client's result JSON text. `params` is JSON text or a value to serialize.
+   */
+  mcp(server: string, method: string, params?: string | object): Promise<string>;
+  /** Aborted when the process is terminated, cancelled or the emulator closes. */
+  readonly aborted: AbortSignal;
+}
+
+/** Code of an emulated program: return a string (→ `return`), throw (→ `error` with the message). */
+export type InferletHandler = (ctx: InferletContext) => Promise<string> | string;
+
+/** Relays one MCP call for a process (supplied by the emulator). */
+export type McpRelay = (process: EmulatedProcess, server: string, method: string, params: string) => Promise<string>;
+
+const lossyUtf8 = new TextDecoder('utf-8');
+
+function asText(value: string | Uint8Array): string {
+  return typeof value === 'string' ? value : lossyUtf8.decode(value);
+}
+
+function untilAborted<T>(signal: AbortSignal, promise: Promise<T>): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason ?? new InferletInterruptedError('process aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+/**
+ * Sends a blob from a process to its attached connection as `file` frames, all chunks
+ * back-to-back in one queued item. Empty blobs and unattached processes produce nothing.
+ *
+ * @example
+ * ```ts
+ * sendProcessFile(proc, new TextEncoder().encode('abc'));
+ * ```
+ */
+export function sendProcessFile(process: EmulatedProcess, bytes: Uint8Array): void {
+  if (process.finished || bytes.length === 0) return;
+  const target = process.deliveryTarget();
+  if (!target) return;
+  const hash = bytesToHex(blake3(bytes));
+  const total = Math.ceil(bytes.length / FILE_CHUNK_SIZE);
+  const copy = bytes.slice();
+  target.enqueue(async () => {
+    for (let index = 0; index < total; index++) {
+      const chunk = copy.subarray(index * FILE_CHUNK_SIZE, Math.min((index + 1) * FILE_CHUNK_SIZE, copy.length));
+      await target.send(fileFrame(process.id, hash, index, total, chunk));
+    }
+  });
+}
+
+/**
+ * Builds the context for one process.
+ *
+ * @example
+ * ```ts
+ * const ctx = createInferletContext(proc, relay);
+ * ctx.stdout('hello');
+ * ```
+ */
+export function createInferletContext(process: EmulatedProcess, relay: McpRelay): InferletContext {
+  const signal = process.abort.signal;
+  const write = (event: 'stdout' | 'stderr', value: string | Uint8Array): void => {
+    const text = asText(value);
+    if (text.length > 0) process.emit(event, text);
+  };
+  return {
+    input: process.input,
+    processId: process.id,
+    stdout: (text) => write('stdout', text),
+    stderr: (text) => write('stderr', text),
+    send: (message) => process.emit('message', message),
+    sendFile: (bytes) => sendProcessFile(process, bytes),
+    nextSignal: () => untilAborted(signal, process.nextSignal()),
+    receiveFile: () => untilAborted(signal, process.waitForFile()),
+    mcp: (server, method, params = {}) =>
+      untilAborted(signal, relay(process, server, method, typeof params === 'string' ? params : JSON.stringify(params))),
+    aborted: signal,
+  };
+}
