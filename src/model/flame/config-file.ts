@@ -29,7 +29,7 @@ function isMapping(value: unknown): value is Mapping {
  *
  * @example
  * ```ts
- * import { readFlameConfigText } from 'flame-pie-rx/flame';
+ * import { readFlameConfigText } from './config-file.js';
  * readFlameConfigText('/nonexistent/flame.yaml', false); // => undefined
  * ```
  */
@@ -51,7 +51,7 @@ export function readFlameConfigText(path: string, required: boolean): string | u
  *
  * @example
  * ```ts
- * import { parseFlameConfigFile } from 'flame-pie-rx/flame';
+ * import { parseFlameConfigFile } from './config-file.js';
  * const text = 'current-context: dev\ncontexts:\n  - name: dev\n    cluster:\n      endpoint: http://flame:8080\n';
  * parseFlameConfigFile(text, '/home/me/.flame/flame.yaml').cluster.endpoint; // => 'http://flame:8080'
  * ```
