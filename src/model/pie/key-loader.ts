@@ -25,6 +25,9 @@ export interface LoadedKey {
 
 const OPENSSH_BEGIN = '-----BEGIN OPENSSH PRIVATE KEY-----';
 const PEM_PRIVATE = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+/** An encrypted PKCS#8 block, or a traditional (PKCS#1/SEC1) block with an encryption header. */
+const PEM_ENCRYPTED = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/;
+const MISSING_PASSPHRASE = 'the private key is encrypted and no passphrase was given';
 
 /**
  * Parses a private key text (OpenSSH, PKCS#8 PEM or PKCS#1/SEC1 PEM, encrypted or not) and
@@ -64,12 +67,14 @@ function fromPem({ crypto }: KeyModules, text: string, passphrase?: string): Key
   if (!PEM_PRIVATE.test(text)) {
     throw new PieKeyError('not a private key in a supported format (OpenSSH, PKCS#8 PEM or PKCS#1 PEM)');
   }
+  const encrypted = PEM_ENCRYPTED.test(text);
+  if (encrypted && passphrase === undefined) throw new PieKeyError(MISSING_PASSPHRASE);
   try {
     return crypto.createPrivateKey(
       passphrase === undefined ? { key: text, format: 'pem' } : { key: text, format: 'pem', passphrase },
     );
   } catch (error) {
-    throw keyError(error, passphrase, text);
+    throw keyError(error, passphrase, text, encrypted);
   }
 }
 
@@ -80,7 +85,7 @@ function fromOpenSsh({ crypto, sshpk }: KeyModules, text: string, passphrase?: s
   try {
     key = sshpk.parsePrivateKey(text, 'openssh', passphrase === undefined ? {} : { passphrase });
   } catch (error) {
-    throw keyError(error, passphrase, text);
+    throw keyError(error, passphrase, text, false);
   }
   try {
     if (key.type === 'ed25519') {
@@ -96,7 +101,7 @@ function fromOpenSsh({ crypto, sshpk }: KeyModules, text: string, passphrase?: s
     return crypto.createPrivateKey(key.toString('pkcs8'));
   } catch (error) {
     if (error instanceof PieKeyError) throw error;
-    throw keyError(error, passphrase, text);
+    throw keyError(error, passphrase, text, false);
   }
 }
 
@@ -140,24 +145,24 @@ function publicKeyLine({ crypto, sshpk }: KeyModules, key: KeyObject): string {
   return line.split(/\s+/).slice(0, 2).join(' ');
 }
 
-/** A `PieKeyError` for a parse failure, naming the cause without any secret. */
-function keyError(error: unknown, passphrase: string | undefined, text: string): PieKeyError {
+/**
+ * A `PieKeyError` for a parse failure, naming the cause without any secret. `encrypted` says
+ * whether the key text announces encryption; a failure then means a wrong passphrase (a
+ * wrong key decrypts to garbage, which fails in varied ways).
+ */
+function keyError(error: unknown, passphrase: string | undefined, text: string, encrypted: boolean): PieKeyError {
   const name = error instanceof Error ? error.name : '';
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   const message = error instanceof Error ? error.message : String(error);
   let reason: string;
-  if (name === 'KeyEncryptedError' || code === 'ERR_MISSING_PASSPHRASE') {
-    reason = 'the private key is encrypted and no passphrase was given';
-  } else if (/incorrect passphrase|bad decrypt/i.test(message) || (passphrase !== undefined && isDecryptFailure(code))) {
+  if (name === 'KeyEncryptedError' || code === 'ERR_MISSING_PASSPHRASE' || (encrypted && passphrase === undefined)) {
+    reason = MISSING_PASSPHRASE;
+  } else if (encrypted || /incorrect passphrase|bad decrypt/i.test(message)) {
     reason = 'wrong passphrase for the private key';
   } else {
     reason = `could not parse the private key (${redactSecrets(shortReason(message), [passphrase, text])})`;
   }
   return new PieKeyError(reason, { secrets: [passphrase] });
-}
-
-function isDecryptFailure(code: unknown): boolean {
-  return typeof code === 'string' && /DECRYPT|BAD_DECRYPT|UNSUPPORTED|ASN1|DECODER/i.test(code);
 }
 
 /** The library's reason without the parsing context (and any text it quoted). */
