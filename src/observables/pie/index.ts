@@ -1,2 +1,22 @@
-// Barrel of src/observables/pie: its owner adds exports here.
-export {};
+// Barrel of src/observables/pie: the public Pie client API.
+export * from './pie-client.js';
+export * from './credentials.js';
+export * from './authenticate.js';
+export * from './process-handle.js';
+export * from './process-launch.js';
+export * from './programs.js';
+export * from './workflow.js';
+export * from './to-async-iterable.js';
+export * from './end-at-terminal-event.js';
+export * from './process-route.js';
+export * from './process-router.js';
+export * from './orphan-buffer.js';
+export * from './bounded-id-set.js';
+export * from './reattach.js';
+export * from './responses.js';
+export * from './pause-gate.js';
+export * from './connection-like.js';
+export * from './client-context.js';
+export * from './base64.js';
+export * from './mcp/stdio-mcp-server.js';
+export * from './mcp/mcp-bridge.js';

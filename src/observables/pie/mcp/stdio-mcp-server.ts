@@ -1,0 +1,154 @@
+import { PieError } from '../../../model/pie/errors.js';
+
+/** A JSON-RPC 2.0 error object, as an MCP server returns it and as `mcp_response` relays it. */
+export interface McpErrorObject {
+  readonly code: number;
+  readonly message: string;
+  readonly data?: unknown;
+}
+
+/** How to start a local stdio MCP server. */
+export interface McpServerCommand {
+  readonly command: string;
+  readonly args?: readonly string[];
+  /** Extra environment variables for the child process. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+}
+
+/** The MCP protocol version of the `initialize` handshake every Pie client uses (spec 2.6). */
+export const MCP_PROTOCOL_VERSION = '2024-11-05';
+/** JSON-RPC error code for a dead, unknown or failing local server (spec 2.6). */
+export const MCP_SERVER_ERROR = -32000;
+
+interface ChildLike {
+  stdin: { write(text: string): boolean; end(): void } | null;
+  stdout: { setEncoding(e: string): void; on(event: 'data', cb: (chunk: string) => void): void } | null;
+  on(event: 'exit', cb: (code: number | null, signal: string | null) => void): void;
+  on(event: 'error', cb: (error: Error) => void): void;
+  kill(signal?: string): boolean;
+  exitCode: number | null;
+}
+
+/**
+ * A local MCP server spoken to over its stdin/stdout: newline-delimited JSON-RPC 2.0
+ * (Node only; `node:child_process` is loaded at the point of use). `start` spawns it and
+ * performs the `initialize` handshake (protocol `2024-11-05`) followed by
+ * `notifications/initialized`. Requests run concurrently, matched by id; when the process
+ * dies every pending and later request fails with code -32000.
+ *
+ * @example
+ * ```ts
+ * const server = await StdioMcpServer.start({ command: 'node', args: ['tools.mjs'] });
+ * const tools = await server.request('tools/list', {});
+ * server.close();
+ * ```
+ */
+export class StdioMcpServer {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: McpErrorObject): void }>();
+  private buffered = '';
+  private deadReason: string | undefined;
+
+  private constructor(private readonly child: ChildLike) {}
+
+  /** Spawns the server and completes the MCP handshake; a failure gives `PieError`. */
+  static async start(command: McpServerCommand, clientInfo = { name: 'flame-pie-rx', version: '0.1.0' }): Promise<StdioMcpServer> {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(command.command, [...(command.args ?? [])], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      ...(command.cwd ? { cwd: command.cwd } : {}),
+      env: { ...process.env, ...(command.env ?? {}) },
+    }) as unknown as ChildLike;
+    const server = new StdioMcpServer(child);
+    server.listen();
+    try {
+      await server.request('initialize', {
+        protocolVersion: MCP_PROTOCOL_VERSION,
+        capabilities: {},
+        clientInfo,
+      });
+      server.notify('notifications/initialized', {});
+    } catch (error) {
+      server.close();
+      const detail = typeof error === 'object' && error && 'message' in error ? String(error.message) : String(error);
+      throw new PieError(`MCP server '${command.command}' failed to initialize: ${detail}`);
+    }
+    return server;
+  }
+
+  /** Whether the process is still running. */
+  get alive(): boolean {
+    return this.deadReason === undefined;
+  }
+
+  /** Sends a JSON-RPC request; resolves with `result`, rejects with the error object. */
+  request(method: string, params: unknown): Promise<unknown> {
+    if (this.deadReason !== undefined) {
+      return Promise.reject<unknown>({ code: MCP_SERVER_ERROR, message: this.deadReason });
+    }
+    const id = this.nextId++;
+    return new Promise<unknown>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.write({ jsonrpc: '2.0', id, method, params });
+    });
+  }
+
+  /** Sends a JSON-RPC notification (no reply). */
+  notify(method: string, params: unknown): void {
+    this.write({ jsonrpc: '2.0', method, params });
+  }
+
+  /** Stops the server process. */
+  close(): void {
+    this.die('MCP server was closed');
+    this.child.stdin?.end();
+    this.child.kill();
+  }
+
+  private write(message: unknown): void {
+    try {
+      this.child.stdin?.write(`${JSON.stringify(message)}\n`);
+    } catch {
+      this.die('MCP server is not running');
+    }
+  }
+
+  private listen(): void {
+    this.child.stdout?.setEncoding('utf8');
+    this.child.stdout?.on('data', (chunk) => {
+      this.buffered += chunk;
+      let newline = this.buffered.indexOf('\n');
+      while (newline >= 0) {
+        const line = this.buffered.slice(0, newline).trim();
+        this.buffered = this.buffered.slice(newline + 1);
+        if (line) this.onLine(line);
+        newline = this.buffered.indexOf('\n');
+      }
+    });
+    this.child.on('exit', (code, signal) => this.die(`MCP server exited (${signal ?? `code ${String(code)}`})`));
+    this.child.on('error', (error) => this.die(`MCP server failed: ${error.message}`));
+  }
+
+  private onLine(line: string): void {
+    let message: { id?: unknown; result?: unknown; error?: McpErrorObject };
+    try {
+      message = JSON.parse(line) as typeof message;
+    } catch {
+      return; // not JSON-RPC (a log line); MCP servers should not write those to stdout
+    }
+    if (typeof message.id !== 'number') return;
+    const waiter = this.pending.get(message.id);
+    if (!waiter) return;
+    this.pending.delete(message.id);
+    if (message.error) waiter.reject(message.error);
+    else waiter.resolve(message.result);
+  }
+
+  private die(reason: string): void {
+    if (this.deadReason !== undefined) return;
+    this.deadReason = reason;
+    for (const waiter of this.pending.values()) waiter.reject({ code: MCP_SERVER_ERROR, message: reason });
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,458 @@
+import {
+  BehaviorSubject,
+  Observable,
+  type SchedulerLike,
+  Subscription,
+  asyncScheduler,
+  defer,
+  filter,
+  firstValueFrom,
+  map,
+  merge,
+  switchMap,
+} from 'rxjs';
+import type { BackoffPolicy } from '../../transport/backoff.js';
+import type { ConnectionState } from '../../transport/connection-state.js';
+import { PieConnectionLostError, PieError } from '../../model/pie/errors.js';
+import type { ProcessEvent } from '../../model/pie/events.js';
+import { normalizeProcessId } from '../../model/pie/process-id.js';
+import { type ModelStatus, type ProcessInfo, parseModelStatus, parseProcessList } from '../../model/pie/results.js';
+import { PieConnection } from '../../transport/ws/connection.js';
+import type { HeartbeatSettings } from '../../transport/ws/heartbeat.js';
+import type { WebSocketFactory } from '../../transport/ws/socket.js';
+import { authenticate } from './authenticate.js';
+import type { PieClientContext } from './client-context.js';
+import { type PieCredentials, resolveCredentials } from './credentials.js';
+import { McpBridge } from './mcp/mcp-bridge.js';
+import type { McpServerCommand } from './mcp/stdio-mcp-server.js';
+import { PauseGate } from './pause-gate.js';
+import type { PieProcess } from './process-handle.js';
+import {
+  type LaunchManyOptions,
+  type LaunchOptions,
+  attachProcess,
+  launch,
+  launchDaemon,
+  launchProcesses,
+  runProcesses,
+} from './process-launch.js';
+import { ProcessEventRouter } from './process-router.js';
+import {
+  type AddProgramOptions,
+  type CheckProgramOptions,
+  type UploadProgress,
+  addProgram,
+  checkProgram,
+} from './programs.js';
+import { reattachProcesses, reattachWorkflows } from './reattach-runner.js';
+import { okResult } from './responses.js';
+import { type BoundedAsyncIterable, type ToAsyncIterableOptions, toAsyncIterable } from './to-async-iterable.js';
+import { type PieWorkflow, WorkflowEntry, submitWorkflow } from './workflow.js';
+
+/** Options of `PieClient.connect`. */
+export interface PieClientOptions {
+  /** Reconnect delays (see `backoffPolicy()`). */
+  readonly backoff?: BackoffPolicy;
+  /** Scheduler for timeouts, backoff, heartbeat and `ping` timing. */
+  readonly scheduler?: SchedulerLike;
+  /** Random source for backoff jitter. */
+  readonly random?: () => number;
+  /** Default request timeout in ms (30 000). */
+  readonly requestTimeoutMs?: number;
+  /** Application-level ping heartbeat, or `false`. */
+  readonly heartbeat?: HeartbeatSettings | false;
+  /** Opens the WebSockets (default: the platform's `WebSocket`, else `ws`). */
+  readonly webSocketFactory?: WebSocketFactory;
+  /** Events kept for process ids nobody follows (workflow children). Default 1024. */
+  readonly orphanBufferSize?: number;
+  /** Largest incoming file, in bytes. Default 256 MiB. */
+  readonly maxFileBytes?: number;
+}
+
+/**
+ * The Pie engine client: one reconnecting, authenticated WebSocket and cold Observables for
+ * every operation of the protocol. After a reconnect it authenticates again, re-attaches
+ * every process stream that still has subscribers, re-registers local MCP servers and
+ * re-attaches listened-to workflows.
+ *
+ * @example
+ * ```ts
+ * import { PieClient } from 'flame-pie-rx/pie';
+ * const client = await PieClient.connect('ws://127.0.0.1:8080', { username: 'me', key: '~/.ssh/id_ed25519' });
+ * client.launchProcess('echo@1.0.0', { prompt: 'hi' }).subscribe((event) => console.log(event));
+ * ```
+ */
+export class PieClient {
+  /** Connection state: connecting → authenticating → ready, reconnecting …, closed. */
+  readonly state$: Observable<ConnectionState>;
+  /** Frames the client could not use (undecodable frames, unknown events, broken files); the connection keeps going. */
+  readonly errors$: Observable<PieError>;
+
+  private readonly context: PieClientContext;
+  private readonly bridge: McpBridge;
+  private readonly workflows = new Set<WorkflowEntry>();
+  private readonly subscriptions = new Subscription();
+  private readonly scheduler: SchedulerLike;
+  private closedByUser = false;
+
+  private constructor(
+    private readonly connection: PieConnection,
+    options: PieClientOptions,
+  ) {
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    const router = new ProcessEventRouter({
+      ...(options.orphanBufferSize !== undefined ? { orphanCapacity: options.orphanBufferSize } : {}),
+      ...(options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {}),
+      onAbandoned: (route) => {
+        if (route.releasePolicy === 'terminate') {
+          connection.request({ type: 'terminate_process', process_id: route.id }).subscribe({ error: () => undefined });
+        }
+      },
+    });
+    this.context = {
+      connection,
+      router,
+      session$: new BehaviorSubject(0),
+      pauseGate: new PauseGate(
+        () => connection.pause(),
+        () => connection.resume(),
+      ),
+    };
+    this.bridge = new McpBridge(connection);
+    this.state$ = connection.state$;
+    this.errors$ = merge(connection.errors$, router.errors$);
+    this.subscriptions.add(
+      connection.pushes$.subscribe((frame) => {
+        if (frame.type === 'mcp_request') this.bridge.handle(frame);
+        else router.dispatch(frame);
+      }),
+    );
+    this.subscriptions.add(connection.state$.subscribe((state) => this.onState(state)));
+    this.subscriptions.add(connection.ready$.subscribe((session) => this.onReady(session)));
+  }
+
+  /**
+   * Loads the key (if any), opens the connection and resolves once it is authenticated and
+   * ready. Rejects with `PieKeyError` for an unusable key, `PieAuthError` when the engine
+   * refuses (never retried), or the error that closed the connection. Credentials never
+   * appear in an error.
+   *
+   * @example
+   * ```ts
+   * const client = await PieClient.connect(emulator.url, { token: emulator.internalToken });
+   * ```
+   */
+  static async connect(url: string, credentials: PieCredentials, options: PieClientOptions = {}): Promise<PieClient> {
+    const resolved = await resolveCredentials(credentials);
+    const connection = PieConnection.open({
+      url,
+      authenticate: authenticate(resolved),
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+      ...(options.heartbeat !== undefined ? { heartbeat: options.heartbeat } : {}),
+      ...(options.webSocketFactory ? { webSocketFactory: options.webSocketFactory } : {}),
+    });
+    const client = new PieClient(connection, options);
+    const first = await firstValueFrom(
+      connection.state$.pipe(filter((s) => s.kind === 'ready' || s.kind === 'closed')),
+      { defaultValue: { kind: 'closed' } as ConnectionState },
+    );
+    if (first.kind === 'closed') {
+      client.close();
+      throw first.error ?? new PieConnectionLostError('the connection closed before it was ready');
+    }
+    return client;
+  }
+
+  /**
+   * `ping`: emits the round-trip time in ms (from subscription, including any wait for the
+   * connection to be ready), then completes.
+   *
+   * @example
+   * ```ts
+   * client.ping().subscribe((ms) => console.log(`${ms} ms`));
+   * ```
+   */
+  ping(): Observable<number> {
+    return defer(() => {
+      const start = this.scheduler.now();
+      return this.connection.request({ type: 'ping' }).pipe(
+        okResult('ping'),
+        map(() => this.scheduler.now() - start),
+      );
+    });
+  }
+
+  /**
+   * `query`: the raw `result` text. Engines answer only the `model_status` subject; any
+   * other subject never answers and ends in `PieTimeoutError`.
+   *
+   * @example
+   * ```ts
+   * client.query('model_status', '', { timeoutMs: 2000 }).subscribe(console.log);
+   * ```
+   */
+  query(subject: string, record = '', options: { timeoutMs?: number } = {}): Observable<string> {
+    return this.connection.request({ type: 'query', subject, record }, options).pipe(okResult('query'));
+  }
+
+  /**
+   * `query model_status`, parsed.
+   *
+   * @example
+   * ```ts
+   * client.modelStatus().subscribe((s) => console.log(s.models.default?.kvPagesUsed));
+   * ```
+   */
+  modelStatus(): Observable<ModelStatus> {
+    return this.query('model_status', '').pipe(map(parseModelStatus));
+  }
+
+  /**
+   * `check_program`: whether the engine knows `name@x.y.z` (hashes of local copies are sent when given).
+   *
+   * @example
+   * ```ts
+   * client.checkProgram('echo@1.0.0').subscribe((known) => console.log(known));
+   * ```
+   */
+  checkProgram(programId: string, options: CheckProgramOptions = {}): Observable<boolean> {
+    return checkProgram(this.connection, programId, options);
+  }
+
+  /**
+   * Uploads a program; emits progress per chunk and completes when the engine installed it.
+   *
+   * @example
+   * ```ts
+   * client.addProgram({ wasm: bytes, manifest: tomlText, forceOverwrite: true }).subscribe((p) => console.log(p.sentChunks));
+   * ```
+   */
+  addProgram(options: AddProgramOptions): Observable<UploadProgress> {
+    return addProgram(this.connection, options);
+  }
+
+  /**
+   * Launches a process and emits its handle (see `PieProcess`) once the engine created it.
+   *
+   * @example
+   * ```ts
+   * client.launch('echo@1.0.0', { n: 1 }).pipe(switchMap((p) => p.events$)).subscribe(console.log);
+   * ```
+   */
+  launch(inferlet: string, input?: unknown, options: LaunchOptions = {}): Observable<PieProcess> {
+    return launch(this.context, inferlet, input, options);
+  }
+
+  /**
+   * Launches a process on subscribe and streams its events: completes after `return`, errors
+   * with `PieProcessFailedError` after `error`. `input` is JSON-stringified unless it is a
+   * string. Unsubscribing early detaches (default) or terminates (`onUnsubscribe: 'terminate'`).
+   *
+   * @example
+   * ```ts
+   * client.launchProcess('echo@1.0.0', { prompt: 'hi' }).pipe(stdoutText()).subscribe(console.log);
+   * ```
+   */
+  launchProcess(inferlet: string, input?: unknown, options: LaunchOptions = {}): Observable<ProcessEvent> {
+    return this.launch(inferlet, input, options).pipe(switchMap((process) => process.events$));
+  }
+
+  /**
+   * `launch_processes`: one process per input, handles in input order.
+   *
+   * @example
+   * ```ts
+   * client.launchProcesses('echo@1.0.0', [{ n: 1 }, { n: 2 }]).subscribe((ps) => console.log(ps.length));
+   * ```
+   */
+  launchProcesses(inferlet: string, inputs: readonly unknown[], options: LaunchManyOptions = {}): Observable<PieProcess[]> {
+    return launchProcesses(this.context, inferlet, inputs, options);
+  }
+
+  /**
+   * `run_processes`: runs them all to completion; emits their return strings in input order.
+   *
+   * @example
+   * ```ts
+   * client.runProcesses('echo@1.0.0', [{ n: 1 }]).subscribe(console.log);
+   * ```
+   */
+  runProcesses(
+    inferlet: string,
+    inputs: readonly unknown[],
+    options: { tokenBudgets?: readonly (number | null)[]; timeoutMs?: number } = {},
+  ): Observable<string[]> {
+    return runProcesses(this.context, inferlet, inputs, options);
+  }
+
+  /**
+   * `launch_daemon`: the program's HTTP handler on `127.0.0.1:<port>` of the engine host.
+   *
+   * @example
+   * ```ts
+   * client.launchDaemon('web@1.0.0', 8081).subscribe();
+   * ```
+   */
+  launchDaemon(inferlet: string, port: number, input?: unknown): Observable<void> {
+    return launchDaemon(this.context, inferlet, port, input);
+  }
+
+  /**
+   * `attach_process`: follows a process launched elsewhere; emits its handle.
+   *
+   * @example
+   * ```ts
+   * client.attachProcess(id).pipe(switchMap((p) => p.events$)).subscribe(console.log);
+   * ```
+   */
+  attachProcess(processId: string, options: Pick<LaunchOptions, 'onUnsubscribe' | 'timeoutMs'> = {}): Observable<PieProcess> {
+    return attachProcess(this.context, processId, options);
+  }
+
+  /**
+   * `terminate_process` by id (no need to be attached). Unknown → `PieNotFoundError`.
+   *
+   * @example
+   * ```ts
+   * client.terminateProcess(id).subscribe();
+   * ```
+   */
+  terminateProcess(processId: string): Observable<void> {
+    return defer(() =>
+      this.connection.request({ type: 'terminate_process', process_id: normalizeProcessId(processId) }),
+    ).pipe(okResult('terminate_process'), map(() => undefined));
+  }
+
+  /**
+   * `list_processes`: this user's live processes, typed.
+   *
+   * @example
+   * ```ts
+   * client.listProcesses().subscribe((ps) => ps.forEach((p) => console.log(p.id, p.program, p.elapsedSecs)));
+   * ```
+   */
+  listProcesses(): Observable<ProcessInfo[]> {
+    return this.connection.request({ type: 'list_processes' }).pipe(okResult('list_processes'), map(parseProcessList));
+  }
+
+  /**
+   * `submit_workflow` (JSON text or an object); emits the workflow handle.
+   *
+   * @example
+   * ```ts
+   * client.submitWorkflow({ type: 'process', program_name: 'echo@1.0.0' }).subscribe((w) => console.log(w.id));
+   * ```
+   */
+  submitWorkflow(workflow: string | object): Observable<PieWorkflow> {
+    return submitWorkflow(this.context, workflow, (entry) => this.workflows.add(entry));
+  }
+
+  /**
+   * `attach_workflow` for a workflow submitted elsewhere (or detached); emits its handle.
+   *
+   * @example
+   * ```ts
+   * client.attachWorkflow(workflowId).pipe(switchMap((w) => w.events$)).subscribe(console.log);
+   * ```
+   */
+  attachWorkflow(workflowId: string): Observable<PieWorkflow> {
+    return defer(() => {
+      const entry = new WorkflowEntry(this.context, normalizeProcessId(workflowId), 0);
+      entry.attached = false;
+      return entry.attach().pipe(
+        map(() => {
+          this.workflows.add(entry);
+          return entry;
+        }),
+      );
+    });
+  }
+
+  /**
+   * Starts a local stdio MCP server, performs its handshake, then registers it with the
+   * engine; inferlets' calls to it are relayed through this client (Node only).
+   *
+   * @example
+   * ```ts
+   * client.registerMcpServer('files', { command: 'node', args: ['files-mcp.mjs'] }).subscribe();
+   * ```
+   */
+  registerMcpServer(name: string, command: McpServerCommand): Observable<void> {
+    return this.bridge.register(name, command);
+  }
+
+  /**
+   * An async-iterator view of an event stream with a bounded queue; while it is full the
+   * client stops reading the socket (`pause()`), and resumes once drained.
+   *
+   * @example
+   * ```ts
+   * for await (const event of client.toAsyncIterable(client.launchProcess('echo@1.0.0', {}), { highWaterMark: 16 })) {
+   *   console.log(event.kind);
+   * }
+   * ```
+   */
+  toAsyncIterable<T>(source: Observable<T>, options: Pick<ToAsyncIterableOptions, 'highWaterMark' | 'lowWaterMark'> = {}): BoundedAsyncIterable<T> {
+    let release: (() => void) | undefined;
+    return toAsyncIterable(source, {
+      ...options,
+      onFull: () => {
+        release = this.context.pauseGate.hold();
+      },
+      onDrain: () => {
+        release?.();
+        release = undefined;
+      },
+    });
+  }
+
+  /**
+   * Closes the connection and stops local MCP servers; open process streams error with
+   * `PieError('client closed')`, pending requests with the connection's closing error.
+   *
+   * @example
+   * ```ts
+   * client.close();
+   * ```
+   */
+  close(): void {
+    if (this.closedByUser) return;
+    this.closedByUser = true;
+    this.failStreams(new PieError('client closed'));
+    this.bridge.closeAll();
+    this.connection.close();
+    this.subscriptions.unsubscribe();
+  }
+
+  private onState(state: ConnectionState): void {
+    if (state.kind !== 'ready') this.context.session$.next(0);
+    if (state.kind === 'closed') {
+      const cause = state.error;
+      this.failStreams(
+        cause instanceof PieError && !cause.retryable
+          ? cause
+          : new PieConnectionLostError(cause ? `connection closed: ${cause.message}` : 'connection closed', {
+              ...(cause ? { cause } : {}),
+            }),
+      );
+      this.bridge.closeAll();
+    }
+  }
+
+  private onReady(session: number): void {
+    this.context.session$.next(session);
+    if (session <= 1) return;
+    this.bridge.reannounceAll();
+    reattachProcesses(this.context, session);
+    reattachWorkflows(this.context, [...this.workflows], session);
+  }
+
+  private failStreams(error: Error): void {
+    this.context.router.failAll(() => error);
+    for (const workflow of this.workflows) workflow.fail(error);
+    this.workflows.clear();
+  }
+}

@@ -1,0 +1,136 @@
+import { EMPTY, Observable, combineLatest, concatMap, defer, endWith, filter, from, ignoreElements, map, of, switchMap, take } from 'rxjs';
+import { chunkBlob } from '../../model/pie/chunks.js';
+import type { ProcessEvent } from '../../model/pie/events.js';
+import { hashBlob } from '../../model/pie/hash.js';
+import type { PieFireAndForgetMessage } from '../../transport/ws/messages.js';
+import type { PieClientContext } from './client-context.js';
+import type { ProcessRoute } from './process-route.js';
+import type { UploadProgress } from './programs.js';
+import { okResult } from './responses.js';
+import { type BoundedAsyncIterable, type ToAsyncIterableOptions, toAsyncIterable } from './to-async-iterable.js';
+
+/**
+ * A handle on one running Pie process.
+ *
+ * @example
+ * ```ts
+ * client.launch('echo@1.0.0', { prompt: 'hi' }).pipe(
+ *   switchMap((process) => process.events$),
+ * ).subscribe((event) => console.log(event.kind));
+ * ```
+ */
+export interface PieProcess {
+  /** Process id, lowercase hyphenated (empty only for a process nobody can follow). */
+  readonly id: string;
+  /**
+   * Every event of the process from launch/attach on (queued until first subscribed),
+   * completing after `return`, erroring with `PieProcessFailedError` after `error`.
+   * Events are multicast: a second subscriber sees events from its subscription on.
+   */
+  readonly events$: Observable<ProcessEvent>;
+  /** Sends a signal (fire-and-forget, spec 2.4.12); completes once handed to the socket. */
+  signal(message: string): Observable<void>;
+  /**
+   * Sends a file to the inferlet (spec 4.4: 256 KiB chunks, blake3 hash, an empty file is
+   * one empty chunk); emits progress per chunk. The engine never acknowledges, and drops
+   * the file unless the inferlet is waiting for one: let it announce readiness first.
+   */
+  transferFile(bytes: Uint8Array): Observable<UploadProgress>;
+  /** `terminate_process`; the stream then ends with an `error` event `Signal`. */
+  terminate(): Observable<void>;
+  /** `events$` as an async iterable whose bounded queue pauses socket reads while full. */
+  toAsyncIterable(options?: Pick<ToAsyncIterableOptions, 'highWaterMark' | 'lowWaterMark'>): BoundedAsyncIterable<ProcessEvent>;
+}
+
+/**
+ * Completes once the process is attached on the connection's current session, so that a
+ * signal or file is not sent on a fresh connection ahead of the reattachment (the engine
+ * drops those from connections that are not attached).
+ */
+function whenAttached(context: PieClientContext, route: ProcessRoute | undefined): Observable<unknown> {
+  if (!route || route.ended) return of(undefined);
+  return combineLatest([route.attachedSession$, context.session$]).pipe(
+    filter(([attached, current]) => attached === current || route.ended),
+    take(1),
+  );
+}
+
+function sendWhenAttached(
+  context: PieClientContext,
+  route: ProcessRoute | undefined,
+  message: PieFireAndForgetMessage,
+): Observable<void> {
+  return whenAttached(context, route).pipe(
+    switchMap(() => context.connection.send(message)),
+    ignoreElements(),
+    endWith(undefined),
+  );
+}
+
+/**
+ * Builds the handle of a process whose events arrive on `route` (no route: a process
+ * launched without capture, whose `events$` is empty).
+ *
+ * @example
+ * ```ts
+ * const process = createProcessHandle(context, route.id, route);
+ * ```
+ */
+export function createProcessHandle(
+  context: PieClientContext,
+  id: string,
+  route: ProcessRoute | undefined,
+): PieProcess {
+  const events$ = route ? route.events$ : EMPTY;
+  return {
+    id,
+    events$,
+    signal: (message) =>
+      sendWhenAttached(context, route, { type: 'signal_process', process_id: id, message }),
+    transferFile: (bytes) =>
+      defer(() => {
+        const fileHash = hashBlob(bytes);
+        const chunks = chunkBlob(bytes);
+        let sentBytes = 0;
+        return whenAttached(context, route).pipe(
+          switchMap(() => from(chunks.map((chunk, index) => ({ chunk, index })))),
+          concatMap(({ chunk, index }) =>
+            context.connection
+              .send({
+                type: 'transfer_file',
+                process_id: id,
+                file_hash: fileHash,
+                chunk_index: index,
+                total_chunks: chunks.length,
+                chunk_data: chunk,
+              })
+              .pipe(
+                ignoreElements(),
+                endWith(undefined),
+                map((): UploadProgress => {
+                  sentBytes += chunk.length;
+                  return { sentChunks: index + 1, totalChunks: chunks.length, sentBytes, totalBytes: bytes.length };
+                }),
+              ),
+          ),
+        );
+      }),
+    terminate: () =>
+      context.connection
+        .request({ type: 'terminate_process', process_id: id })
+        .pipe(okResult('terminate_process'), map(() => undefined)),
+    toAsyncIterable: (options = {}) => {
+      let release: (() => void) | undefined;
+      return toAsyncIterable(events$, {
+        ...options,
+        onFull: () => {
+          release = context.pauseGate.hold();
+        },
+        onDrain: () => {
+          release?.();
+          release = undefined;
+        },
+      });
+    },
+  };
+}

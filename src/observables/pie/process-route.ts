@@ -1,0 +1,150 @@
+import { BehaviorSubject, Observable, type Subscriber } from 'rxjs';
+import { PieProcessLostError } from '../../model/pie/errors.js';
+import { type ProcessEvent, type ProcessTerminalEvent, isTerminalEvent } from '../../model/pie/events.js';
+import { endAtTerminalEvent } from './end-at-terminal-event.js';
+
+/** What happens at the engine when the last subscriber of a running process's events leaves. */
+export type ReleasePolicy = 'detach' | 'terminate';
+
+/** Options of one process route. */
+export interface ProcessRouteOptions {
+  /** Connection session (1, 2, …) on which the process is attached. */
+  readonly session: number;
+  readonly releasePolicy: ReleasePolicy;
+  /** Events kept before the first subscriber arrives; beyond it the route fails. Default 10 000. */
+  readonly maxPendingEvents?: number;
+  /** Called once when the route ends (terminal event or failure). */
+  readonly onEnd?: (route: ProcessRoute) => void;
+  /** Called when the last subscriber leaves before the process ended. */
+  readonly onAbandoned?: (route: ProcessRoute) => void;
+}
+
+/**
+ * The client-side end of one attached process: events are queued until `events$` is first
+ * subscribed, then delivered live to every subscriber; the first terminal event ends the
+ * route (later ones are ignored, spec 4.3) and is replayed to late subscribers, as is a
+ * failure. Tracks which connection session the process is attached on, for reattachment.
+ *
+ * @example
+ * ```ts
+ * const route = new ProcessRoute('p1', { session: 1, releasePolicy: 'detach' });
+ * route.deliver({ kind: 'stdout', processId: 'p1', text: 'hi' });
+ * route.events$.subscribe(console.log); // logs the queued stdout event
+ * ```
+ */
+export class ProcessRoute {
+  /** The session the process is attached on; reattachment raises it. */
+  readonly attachedSession$: BehaviorSubject<number>;
+  private pending: ProcessEvent[] = [];
+  private readonly subscribers = new Set<Subscriber<ProcessEvent>>();
+  private everSubscribed = false;
+  private terminal?: ProcessTerminalEvent;
+  private failure?: Error;
+  private abandoned = false;
+  private readonly maxPending: number;
+
+  constructor(
+    readonly id: string,
+    private readonly options: ProcessRouteOptions,
+  ) {
+    this.attachedSession$ = new BehaviorSubject(options.session);
+    this.maxPending = options.maxPendingEvents ?? 10_000;
+  }
+
+  /** Every event of the process from the start (queued ones first), ending at the terminal event. */
+  readonly events$: Observable<ProcessEvent> = new Observable<ProcessEvent>((subscriber) => {
+    this.everSubscribed = true;
+    const queued = this.pending;
+    this.pending = [];
+    for (const event of queued) subscriber.next(event);
+    if (this.failure) {
+      subscriber.error(this.failure);
+      return undefined;
+    }
+    if (this.terminal) {
+      if (!queued.includes(this.terminal)) subscriber.next(this.terminal);
+      return undefined;
+    }
+    this.subscribers.add(subscriber);
+    return () => {
+      this.subscribers.delete(subscriber);
+      if (this.subscribers.size === 0 && !this.ended && !this.abandoned) {
+        this.abandoned = true;
+        this.options.onAbandoned?.(this);
+      }
+    };
+  }).pipe(endAtTerminalEvent());
+
+  get releasePolicy(): ReleasePolicy {
+    return this.options.releasePolicy;
+  }
+
+  /** Whether the process has ended for this client (terminal event seen, or failed). */
+  get ended(): boolean {
+    return this.terminal !== undefined || this.failure !== undefined;
+  }
+
+  /**
+   * Whether someone still wants this process's events: not ended, not abandoned, and either
+   * subscribed now or never subscribed yet (its events are being queued).
+   */
+  get wanted(): boolean {
+    return !this.ended && !this.abandoned && (this.subscribers.size > 0 || !this.everSubscribed);
+  }
+
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  /** Hands one event to the subscribers (or the queue). Returns false once the route has ended. */
+  deliver(event: ProcessEvent): boolean {
+    if (this.ended) return false;
+    if (isTerminalEvent(event)) this.terminal = event;
+    if (this.subscribers.size === 0) {
+      if (this.abandoned) {
+        if (this.terminal) this.finish();
+        return true;
+      }
+      if (this.pending.length >= this.maxPending && !this.terminal) {
+        this.fail(
+          new PieProcessLostError({
+            processId: this.id,
+            reason: `more than ${this.maxPending} events arrived before anyone subscribed to events$`,
+          }),
+        );
+        return false;
+      }
+      this.pending.push(event);
+    } else {
+      for (const subscriber of [...this.subscribers]) subscriber.next(event);
+    }
+    if (this.terminal) this.finish();
+    return true;
+  }
+
+  /**
+   * Gives the process up before anyone subscribed (the launch was unsubscribed before its
+   * reply): applies the release policy as if the last subscriber had left.
+   */
+  abandon(): void {
+    if (this.ended || this.abandoned) return;
+    this.abandoned = true;
+    this.pending = [];
+    this.options.onAbandoned?.(this);
+  }
+
+  /** Ends the route with an error (connection closed, reattach refused). */
+  fail(error: Error): void {
+    if (this.ended) return;
+    this.failure = error;
+    for (const subscriber of [...this.subscribers]) subscriber.error(error);
+    this.subscribers.clear();
+    this.finish();
+  }
+
+  private finish(): true {
+    this.subscribers.clear();
+    this.options.onEnd?.(this);
+    return true;
+  }
+}

@@ -1,0 +1,169 @@
+import { Observable, Subject, map, takeUntil, tap } from 'rxjs';
+import { PieError, PieProcessLostError, PieProtocolError } from '../../model/pie/errors.js';
+import type { ProcessEvent } from '../../model/pie/events.js';
+import { normalizeProcessId } from '../../model/pie/process-id.js';
+import type { PieClientContext } from './client-context.js';
+import { okResult } from './responses.js';
+
+/**
+ * A submitted workflow (spec 2.7). The engine never announces which process ids belong to
+ * it, never sends its final value and never says it finished: `events$` carries the events
+ * of child processes (each with the child's `processId`; group them with
+ * `groupBy((e) => e.processId)`), and it completes only on `detach()` (or errors when the
+ * connection closes). With several workflows attached on one client at once, their
+ * children cannot be told apart: each workflow's `events$` sees all of them.
+ *
+ * @example
+ * ```ts
+ * client.submitWorkflow({ type: 'process', program_name: 'echo@1.0.0' }).pipe(
+ *   switchMap((workflow) => workflow.events$),
+ * ).subscribe((event) => console.log(event.processId, event.kind));
+ * ```
+ */
+export interface PieWorkflow {
+  readonly id: string;
+  /** Events of the workflow's child processes, as they arrive (and any buffered before). */
+  readonly events$: Observable<ProcessEvent>;
+  /** `attach_workflow`: replays events buffered while detached, then streams live ones. */
+  attach(): Observable<void>;
+  /** `detach_workflow`: the engine buffers children's events until the next attach; `events$` completes. */
+  detach(): Observable<void>;
+  /** `cancel_workflow`: running children end with an `error` event `cancelled`. */
+  cancel(): Observable<void>;
+}
+
+/** Book-keeping of one workflow, for reattachment after a reconnect. */
+export class WorkflowEntry implements PieWorkflow {
+  attached = true;
+  attachedSession: number;
+  private listeners = 0;
+  private readonly detached = new Subject<void>();
+  private readonly failures = new Subject<never>();
+
+  constructor(
+    private readonly context: PieClientContext,
+    readonly id: string,
+    session: number,
+  ) {
+    this.attachedSession = session;
+  }
+
+  readonly events$: Observable<ProcessEvent> = new Observable<ProcessEvent>((subscriber) => {
+    this.listeners++;
+    const inner = this.context.router.unclaimed$.pipe(takeUntil(this.detached)).subscribe(subscriber);
+    const failure = this.failures.subscribe({ error: (error: unknown) => subscriber.error(error) });
+    return () => {
+      this.listeners--;
+      inner.unsubscribe();
+      failure.unsubscribe();
+    };
+  });
+
+  /** Whether reattaching after a reconnect is worth it: attached and listened to. */
+  get wanted(): boolean {
+    return this.attached && this.listeners > 0;
+  }
+
+  attach(): Observable<void> {
+    return this.context.connection.request({ type: 'attach_workflow', workflow_id: this.id }).pipe(
+      okResult('attach_workflow'),
+      tap(() => {
+        this.attached = true;
+        this.attachedSession = this.context.session$.value;
+      }),
+      map(() => undefined),
+    );
+  }
+
+  detach(): Observable<void> {
+    return this.context.connection.request({ type: 'detach_workflow', workflow_id: this.id }).pipe(
+      okResult('detach_workflow'),
+      tap(() => {
+        this.attached = false;
+        this.detached.next();
+      }),
+      map(() => undefined),
+    );
+  }
+
+  cancel(): Observable<void> {
+    return this.context.connection
+      .request({ type: 'cancel_workflow', workflow_id: this.id })
+      .pipe(okResult('cancel_workflow'), map(() => undefined));
+  }
+
+  /** Ends every `events$` subscriber with an error (reattach refused, connection closed). */
+  fail(error: Error): void {
+    this.attached = false;
+    this.failures.error(error);
+  }
+
+  /** The error for an `attach_workflow` refused while reattaching. */
+  reattachRefused(serverMessage: string): PieProcessLostError {
+    return new PieProcessLostError(
+      {
+        processId: this.id,
+        reason:
+          `the engine refused to reattach workflow ${this.id}: ${serverMessage}` +
+          (serverMessage === 'already attached'
+            ? ' (engines of this version keep workflows bound to the closed connection, spec 4.7)'
+            : ''),
+      },
+      { serverMessage },
+    );
+  }
+}
+
+/**
+ * The JSON text of a workflow: a string is sent as it is, an object is serialised.
+ *
+ * @example
+ * ```ts
+ * workflowJson({ type: 'literal', value: 1 }); // => '{"type":"literal","value":1}'
+ * ```
+ */
+export function workflowJson(workflow: string | object): string {
+  if (typeof workflow === 'string') return workflow;
+  const text = JSON.stringify(workflow);
+  if (typeof text !== 'string') throw new PieError('workflow must be a JSON object or JSON text');
+  return text;
+}
+
+/**
+ * `submit_workflow`: emits the workflow handle (the submitting connection is attached at
+ * once) and completes. The engine's refusals (`Invalid workflow JSON: …`) are
+ * `PieRequestError`s.
+ *
+ * @example
+ * ```ts
+ * submitWorkflow(context, { type: 'process', program_name: 'echo@1.0.0' }, (w) => registry.add(w)).subscribe();
+ * ```
+ */
+export function submitWorkflow(
+  context: PieClientContext,
+  workflow: string | object,
+  register: (entry: WorkflowEntry) => void,
+): Observable<PieWorkflow> {
+  return new Observable<PieWorkflow>((subscriber) => {
+    const json = workflowJson(workflow);
+    return context.connection
+      .request({ type: 'submit_workflow', json })
+      .pipe(
+        okResult('submit_workflow'),
+        map((result) => {
+          let id: string;
+          try {
+            id = normalizeProcessId(result);
+          } catch (error) {
+            throw new PieProtocolError(`submit_workflow answered ${JSON.stringify(result)} instead of an id`, {
+              cause: error,
+            });
+          }
+          const entry = new WorkflowEntry(context, id, context.session$.value);
+          register(entry);
+          return entry;
+        }),
+      )
+      .subscribe(subscriber);
+  });
+}
