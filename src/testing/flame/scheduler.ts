@@ -90,6 +90,14 @@ export class TaskScheduler {
     this.immediate = undefined;
     this.dirty.clear();
     this.loseExecutors();
+    // Like a restarted session manager: whatever is still Running (e.g. forced by a test)
+    // is found Running on reload and goes back to Pending.
+    for (const session of this.store.sessions.values()) {
+      if (session.counts[TaskState.Running] === 0) continue;
+      for (const task of session.tasks.values()) {
+        if (task.state === TaskState.Running) this.store.transition(session, task, TaskState.Pending, { notify: false });
+      }
+    }
   }
 
   /**

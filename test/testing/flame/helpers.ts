@@ -1,7 +1,7 @@
 // Test helpers: the raw generated Frontend client against a FlameEmulator, with promisified
 // unary calls and collected streams.
 import * as grpc from '@grpc/grpc-js';
-import { FrontendClient } from '../../../src/gen/flame/v1/frontend.js';
+import { FrontendClient, FrontendService } from '../../../src/gen/flame/v1/frontend.js';
 import type { Task } from '../../../src/gen/flame/v1/types.js';
 import { FlameEmulator, type FlameEmulatorOptions } from '../../../src/testing/flame/index.js';
 
@@ -25,20 +25,27 @@ export async function startHarness(options: FlameEmulatorOptions = {}): Promise<
   };
 }
 
-type UnaryMethod<Req, Res> = (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown;
+type Service = typeof FrontendService;
+type UnaryName = { [K in keyof Service]: Service[K]['responseStream'] extends false ? K : never }[keyof Service];
+type RequestOf<K extends UnaryName> = ReturnType<Service[K]['requestDeserialize']>;
+type ResponseOf<K extends UnaryName> = ReturnType<Service[K]['responseDeserialize']>;
 
-/** Calls a unary method and resolves with its response (rejects with the ServiceError). */
-export function call<Req, Res>(client: FrontendClient, method: UnaryMethod<Req, Res>, request: Req): Promise<Res> {
+/** Calls a unary method by name and resolves with its response (rejects with the ServiceError). */
+export function call<K extends UnaryName>(client: FrontendClient, method: K, request: RequestOf<K>): Promise<ResponseOf<K>> {
   return new Promise((resolve, reject) => {
-    method.call(client, request, (err, res) => (err ? reject(err) : resolve(res)));
+    const fn = client[method] as unknown as (
+      req: RequestOf<K>,
+      cb: (err: grpc.ServiceError | null, res: ResponseOf<K>) => void,
+    ) => unknown;
+    fn.call(client, request, (err, res) => (err ? reject(err) : resolve(res)));
   });
 }
 
 /** Calls a unary method expecting failure; resolves with `{code, details}`. */
-export async function callError<Req, Res>(
+export async function callError<K extends UnaryName>(
   client: FrontendClient,
-  method: UnaryMethod<Req, Res>,
-  request: Req,
+  method: K,
+  request: RequestOf<K>,
 ): Promise<{ code: number; details: string }> {
   try {
     await call(client, method, request);
@@ -46,7 +53,7 @@ export async function callError<Req, Res>(
     const err = e as grpc.ServiceError;
     return { code: err.code, details: err.details };
   }
-  throw new Error('expected the call to fail');
+  throw new Error(`expected ${method} to fail`);
 }
 
 export interface StreamOutcome {
@@ -55,25 +62,38 @@ export interface StreamOutcome {
   details: string;
 }
 
-/** Collects a server stream until it ends; resolves with its messages and final status. */
-export function collect(stream: grpc.ClientReadableStream<Task>): Promise<StreamOutcome> {
-  return new Promise((resolve) => {
-    const messages: Task[] = [];
-    let done = false;
+/** A stream being read: messages so far, and the final outcome. */
+export interface OpenStream {
+  messages: Task[];
+  done: Promise<StreamOutcome>;
+  stream: grpc.ClientReadableStream<Task>;
+}
+
+/** Starts reading a server stream. */
+export function open(stream: grpc.ClientReadableStream<Task>): OpenStream {
+  const messages: Task[] = [];
+  const done = new Promise<StreamOutcome>((resolve) => {
+    let settled = false;
     stream.on('data', (m: Task) => messages.push(m));
     stream.on('error', (err: grpc.ServiceError) => {
-      if (done) return;
-      done = true;
+      if (settled) return;
+      settled = true;
       resolve({ messages, code: err.code, details: err.details });
     });
     stream.on('status', (s: grpc.StatusObject) => {
-      if (done || s.code !== grpc.status.OK) return;
-      done = true;
-      // 'status' may come before the last 'data' is delivered; wait for 'end'.
-      stream.on('end', () => resolve({ messages, code: s.code, details: s.details }));
+      if (settled || s.code !== grpc.status.OK) return;
+      settled = true;
+      // 'status' can precede the delivery of the last messages; 'end' follows them.
       if (stream.readableEnded) resolve({ messages, code: s.code, details: s.details });
+      else stream.on('end', () => resolve({ messages, code: s.code, details: s.details }));
     });
   });
+  return { messages, done, stream };
+}
+
+/** Collects a server stream until it ends; resolves with its messages and final status. */
+export function collect(stream: grpc.ClientReadableStream<Task>): Promise<StreamOutcome> {
+  return open(stream).done;
 }
 
 /** Waits until `predicate` holds, checking on every turn of the event loop (max ~2 s). */

@@ -8,8 +8,8 @@ describe('smoke', () => {
   it('runs a task', async () => {
     h = await startHarness();
     h.emu.handle('echo', (input) => input);
-    await call(h.client, h.client.createSession, { sessionId: 's1', session: defaultSpec('echo') });
-    const t = await call(h.client, h.client.createTask, { task: { sessionId: 's1', input: bytes('hi') } });
+    await call(h.client, 'createSession', { sessionId: 's1', session: defaultSpec('echo') });
+    const t = await call(h.client, 'createTask', { task: { sessionId: 's1', input: bytes('hi') } });
     const watched = await collect(h.client.watchTask({ sessionId: 's1', taskId: t.metadata!.id }));
     expect(watched.messages.at(-1)!.status!.state).toBe(TaskState.Succeed);
     expect(watched.messages.at(-1)!.spec!.output!.toString()).toBe('hi');
