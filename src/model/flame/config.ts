@@ -123,15 +123,13 @@ export function loadFlameConfig(options: LoadFlameConfigOptions = {}): FlameConf
   }
   const envStorage = nonEmpty(env['FLAME_CACHE_STORAGE']);
   if (envStorage) config.cache.storage = envStorage;
+  // A CA named by the file wins over FLAME_CA_FILE; an explicit `caFile` wins for the
+  // cluster, and fills the cache's CA (before FLAME_CA_FILE would) where the file set none.
   const envCaFile = nonEmpty(env['FLAME_CA_FILE']);
-  setTls(config.cluster, withCaFallback(config.cluster.tls, envCaFile));
-  setTls(config.cache, withCaFallback(config.cache.tls, envCaFile));
-
+  setTls(config.cache, withCaFallback(config.cache.tls, options.caFile ?? envCaFile));
+  if (options.caFile !== undefined) config.cluster.tls = { ...config.cluster.tls, caFile: options.caFile };
+  else setTls(config.cluster, withCaFallback(config.cluster.tls, envCaFile));
   if (options.endpoint !== undefined) config.cluster.endpoint = options.endpoint;
-  if (options.caFile !== undefined) {
-    config.cluster.tls = { ...config.cluster.tls, caFile: options.caFile };
-    setTls(config.cache, withCaFallback(config.cache.tls, options.caFile));
-  }
   for (const section of [config.cluster, config.cache]) {
     if (section.tls?.caFile !== undefined) section.tls.caFile = expandHome(section.tls.caFile, home);
   }

@@ -177,6 +177,17 @@ contexts:
     expect(config.cache.tls).toEqual({ caFile: '/env-ca.pem' });
   });
 
+  it('lets an explicit caFile win over FLAME_CA_FILE for cluster and cache, but not over the file', () => {
+    const path = writeFile(
+      'flame.yaml',
+      'current-context: c\ncontexts:\n  - name: c\n    cluster:\n      endpoint: https://f:1\n      tls: { ca_file: /file-ca.pem }\n    cache:\n      endpoint: grpcs://c:2\n',
+    );
+    const config = loadFlameConfig({ path, env: { HOME: home, FLAME_CA_FILE: '/env-ca.pem' }, caFile: '~/option-ca.pem' });
+    expect(config.cluster.tls).toEqual({ caFile: join(home, 'option-ca.pem') });
+    expect(config.cache.tls).toEqual({ caFile: join(home, 'option-ca.pem') });
+    expect(loadFlameConfig({ path, env: { FLAME_CA_FILE: '/env-ca.pem' } }).cluster.tls).toEqual({ caFile: '/file-ca.pem' });
+  });
+
   it('creates a cache section from FLAME_CACHE_ENDPOINT that inherits the cluster TLS', () => {
     const path = writeFile(
       'flame.yaml',
