@@ -292,3 +292,26 @@ export class PieFileError extends PieError {
 function requestFailure(request: string | undefined, serverMessage: string): string {
   return request ? `${request} failed: ${serverMessage}` : serverMessage;
 }
+
+/**
+ * A process returned a value that is not the JSON its caller asked for. `value` holds the raw
+ * return text; the message quotes at most its start.
+ *
+ * @example
+ * ```ts
+ * import { PieReturnValueError } from 'flame-pie-rx/pie';
+ * new PieReturnValueError({ processId: 'p1', value: 'oops' }).message;
+ * // => 'process p1 returned a value that is not JSON: oops'
+ * ```
+ */
+export class PieReturnValueError extends PieError {
+  readonly processId: string;
+  readonly value: string;
+
+  constructor(details: { processId: string; value: string }, options: Omit<PieErrorOptions, 'serverMessage'> = {}) {
+    const preview = details.value.length > 80 ? `${details.value.slice(0, 80)}…` : details.value;
+    super(`process ${details.processId} returned a value that is not JSON: ${preview}`, options);
+    this.processId = details.processId;
+    this.value = details.value;
+  }
+}

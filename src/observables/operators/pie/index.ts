@@ -1,2 +1,5 @@
-// Barrel of src/observables/operators/pie: its owner adds exports here.
-export {};
+// Barrel of src/observables/operators/pie: RxJS operators over Pie process events.
+export * from './of-kind.js';
+export * from './stdout-text.js';
+export * from './return-value.js';
+export * from './until-process-end.js';
