@@ -11,11 +11,13 @@ import { ConnectionActor } from './connection-actor.js';
 import type { Engine, EngineAuth } from './engine.js';
 import { InferletInterruptedError, PieEmulatorConfigError } from './errors.js';
 import type { InferletHandler } from './inferlet-context.js';
+import { launchError } from './handlers-programs.js';
 import { failPendingMcp, relayMcpCall } from './mcp.js';
 import type { DetachMode } from './process.js';
 import { ProcessTable } from './processes.js';
 import { isValidProgramId, ProgramStore } from './programs.js';
 import { routeClientMessage } from './request-router.js';
+import { WorkflowStepError } from './workflow-eval.js';
 import { WorkflowTable } from './workflow-table.js';
 
 /** Options of `PieEmulator.start`. */
@@ -92,7 +94,11 @@ export class PieEmulator {
       tokenFailureDelayMs: () => (typeof delay === 'number' ? delay : delay[0] + Math.random() * (delay[1] - delay[0])),
       programs,
       processes,
-      workflows: new WorkflowTable(),
+      workflows: new WorkflowTable(detachMode, (owner, program, input) => {
+        const error = launchError(this.engine, program);
+        if (error) throw new WorkflowStepError(error);
+        return processes.spawn({ owner, program, input, capture: true });
+      }),
       models: options.models ?? ['default'],
       registryUrl: (options.registryUrl ?? 'https://registry.pie-project.org').replace(/\/+$/, ''),
       detachMode,
@@ -256,6 +262,7 @@ export class PieEmulator {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.engine.workflows.cancelAll();
     this.engine.processes.abortAll(new InferletInterruptedError('emulator closed'));
     for (const socket of this.actors.keys()) socket.terminate();
     for (const [timer, resolve] of this.timers) {
@@ -306,7 +313,7 @@ export class PieEmulator {
     if (this.engine.detachMode !== 'designed') return;
     for (const id of [...actor.attachedProcesses]) this.engine.processes.get(id)?.detach();
     actor.attachedProcesses.clear();
-    this.engine.workflows.detachConnection?.(actor);
+    this.engine.workflows.detachConnection(actor);
     failPendingMcp(actor);
   }
 }

@@ -166,12 +166,14 @@ describe('PieEmulator core', () => {
       return 'never';
     });
     let release: () => void = () => undefined;
+    let finish: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
+    const end = new Promise<void>((r) => (finish = r));
     emu.registerInferlet('later@1.0.0', async (ctx) => {
       await gate;
       ctx.stdout('while-detached');
       ctx.send('dropped-message');
-      await sleep(20);
+      await end;
       return 'done';
     });
     const a = await connect();
@@ -187,11 +189,15 @@ describe('PieEmulator core', () => {
     await b.identify();
     const reply = await b.request({ type: 'attach_process', process_id: id });
     expect(reply).toMatchObject({ ok: true, result: 'Process attached' });
+    await b.waitFor((f) => f['event'] === 'stdout');
+    finish();
     await b.terminal(id);
     expect(b.events(id)).toEqual([
       { event: 'stdout', value: 'while-detached' },
       { event: 'return', value: 'done' },
     ]);
+    const replyIndex = b.frames.findIndex((f) => f.type === 'response' && f['result'] === 'Process attached');
+    expect(b.frames.findIndex((f) => f.type === 'process_event')).toBe(replyIndex + 1);
   });
 
   it('in upstream mode the dead connection keeps the process: attach → Process not found', async () => {

@@ -10,7 +10,7 @@ export class RawClient {
   readonly frames: Frame[] = [];
   readonly rawFrames: Buffer[] = [];
   private waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
-  private nextCorrId = 1;
+  private nextCorrId = 1000;
   closed = false;
 
   private constructor(readonly socket: WebSocket) {
