@@ -51,7 +51,16 @@ export function parsePrivateKeyText(modules: KeyModules, text: string, passphras
   return { keyObject, algorithm, publicKey: publicKeyLine(modules, keyObject) };
 }
 
-/** The digest `crypto.sign` needs for each algorithm (`null` for Ed25519). */
+/**
+ * The digest `crypto.sign` needs for each algorithm (`null` for Ed25519, which hashes
+ * internally; SHA-384 for P-384; SHA-256 for P-256 and RSA PKCS#1 v1.5).
+ *
+ * @example
+ * ```ts
+ * import { digestFor } from './key-loader.js';
+ * digestFor('ecdsa-p384'); // => 'sha384'
+ * ```
+ */
 export function digestFor(algorithm: PieKeyAlgorithm): string | null {
   switch (algorithm) {
     case 'ed25519':
