@@ -33,6 +33,7 @@ import {
   attachProcess,
   launch,
   launchDaemon,
+  launchProcess,
   launchProcesses,
   runProcesses,
 } from './process-launch.js';
@@ -103,8 +104,8 @@ export class PieClient {
     const router = new ProcessEventRouter({
       ...(options.orphanBufferSize !== undefined ? { orphanCapacity: options.orphanBufferSize } : {}),
       ...(options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {}),
-      onAbandoned: (route) => {
-        if (route.releasePolicy === 'terminate') {
+      onReleased: (route, policy) => {
+        if (policy === 'terminate') {
           connection.request({ type: 'terminate_process', process_id: route.id }).subscribe({ error: () => undefined });
         }
       },
@@ -257,7 +258,7 @@ export class PieClient {
    * ```
    */
   launchProcess(inferlet: string, input?: unknown, options: LaunchOptions = {}): Observable<ProcessEvent> {
-    return this.launch(inferlet, input, options).pipe(switchMap((process) => process.events$));
+    return launchProcess(this.context, inferlet, input, options);
   }
 
   /**

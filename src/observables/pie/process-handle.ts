@@ -23,9 +23,10 @@ export interface PieProcess {
   /** Process id, lowercase hyphenated (empty only for a process nobody can follow). */
   readonly id: string;
   /**
-   * Every event of the process from launch/attach on (queued until first subscribed),
-   * completing after `return`, erroring with `PieProcessFailedError` after `error`.
-   * Events are multicast: a second subscriber sees events from its subscription on.
+   * Every event of the process from launch/attach on, completing after `return`, erroring
+   * with `PieProcessFailedError` after `error`. Events that arrive while nobody is
+   * subscribed are queued for the next subscriber; with several subscribers at once each
+   * sees the events from its subscription on. Late subscribers get the terminal event.
    */
   readonly events$: Observable<ProcessEvent>;
   /** Sends a signal (fire-and-forget, spec 2.4.12); completes once handed to the socket. */
@@ -38,6 +39,12 @@ export interface PieProcess {
   transferFile(bytes: Uint8Array): Observable<UploadProgress>;
   /** `terminate_process`; the stream then ends with an `error` event `Signal`. */
   terminate(): Observable<void>;
+  /**
+   * Stops following the process (it keeps running at the engine): `events$` subscribers
+   * complete, later events are ignored, it is not reattached after a reconnect. A handle
+   * you keep without subscribing queues the process's events until you subscribe or detach.
+   */
+  detach(): void;
   /** `events$` as an async iterable whose bounded queue pauses socket reads while full. */
   toAsyncIterable(options?: Pick<ToAsyncIterableOptions, 'highWaterMark' | 'lowWaterMark'>): BoundedAsyncIterable<ProcessEvent>;
 }
@@ -119,6 +126,7 @@ export function createProcessHandle(
       context.connection
         .request({ type: 'terminate_process', process_id: id })
         .pipe(okResult('terminate_process'), map(() => undefined)),
+    detach: () => route?.release('detach'),
     toAsyncIterable: (options = {}) => {
       let release: (() => void) | undefined;
       return toAsyncIterable(events$, {

@@ -1,5 +1,6 @@
-import { Observable, map } from 'rxjs';
+import { Observable, finalize, map, switchMap } from 'rxjs';
 import { PieError, PieProtocolError } from '../../model/pie/errors.js';
+import type { ProcessEvent } from '../../model/pie/events.js';
 import { normalizeProcessId } from '../../model/pie/process-id.js';
 import { parseProgramId } from '../../model/pie/program-id.js';
 import { parseStringArray } from '../../model/pie/results.js';
@@ -112,7 +113,7 @@ function launchRequest(
           const session = context.session$.value;
           const handles = ids.map((id) => {
             const route = capture ? context.router.open(id, { session, releasePolicy }) : undefined;
-            if (route && !wanted) route.abandon();
+            if (route && !wanted) route.release();
             return createProcessHandle(context, id, route);
           });
           subscriber.next(handles);
@@ -179,6 +180,31 @@ export function launch(
         );
     return request.pipe(map((handles) => handles[0] as PieProcess)).subscribe(subscriber);
   });
+}
+
+/**
+ * Launches on subscribe and streams the process's events: completes after `return`, errors
+ * with `PieProcessFailedError` after `error`. Unsubscribing before the end releases the
+ * process with `onUnsubscribe` (`'detach'`: stop listening, it keeps running;
+ * `'terminate'`: also `terminate_process`).
+ *
+ * @example
+ * ```ts
+ * launchProcess(context, 'echo@1.0.0', { prompt: 'hi' }, { onUnsubscribe: 'terminate' }).subscribe(console.log);
+ * ```
+ */
+export function launchProcess(
+  context: PieClientContext,
+  inferlet: string,
+  input: unknown,
+  options: LaunchOptions = {},
+): Observable<ProcessEvent> {
+  return launch(context, inferlet, input, options).pipe(
+    switchMap((process) => {
+      const route = context.router.get(process.id);
+      return process.events$.pipe(finalize(() => route?.release()));
+    }),
+  );
 }
 
 /**

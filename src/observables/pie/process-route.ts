@@ -15,8 +15,8 @@ export interface ProcessRouteOptions {
   readonly maxPendingEvents?: number;
   /** Called once when the route ends (terminal event or failure). */
   readonly onEnd?: (route: ProcessRoute) => void;
-  /** Called when the last subscriber leaves before the process ended. */
-  readonly onAbandoned?: (route: ProcessRoute) => void;
+  /** Called when the route is released before the process ended, with the policy to apply. */
+  readonly onReleased?: (route: ProcessRoute, policy: ReleasePolicy) => void;
 }
 
 /**
@@ -37,10 +37,9 @@ export class ProcessRoute {
   readonly attachedSession$: BehaviorSubject<number>;
   private pending: ProcessEvent[] = [];
   private readonly subscribers = new Set<Subscriber<ProcessEvent>>();
-  private everSubscribed = false;
   private terminal?: ProcessTerminalEvent;
   private failure?: Error;
-  private abandoned = false;
+  private released = false;
   private readonly maxPending: number;
 
   constructor(
@@ -53,7 +52,6 @@ export class ProcessRoute {
 
   /** Every event of the process from the start (queued ones first), ending at the terminal event. */
   readonly events$: Observable<ProcessEvent> = new Observable<ProcessEvent>((subscriber) => {
-    this.everSubscribed = true;
     const queued = this.pending;
     this.pending = [];
     for (const event of queued) subscriber.next(event);
@@ -65,13 +63,13 @@ export class ProcessRoute {
       if (!queued.includes(this.terminal)) subscriber.next(this.terminal);
       return undefined;
     }
+    if (this.released) {
+      subscriber.complete();
+      return undefined;
+    }
     this.subscribers.add(subscriber);
     return () => {
       this.subscribers.delete(subscriber);
-      if (this.subscribers.size === 0 && !this.ended && !this.abandoned) {
-        this.abandoned = true;
-        this.options.onAbandoned?.(this);
-      }
     };
   }).pipe(endAtTerminalEvent());
 
@@ -85,11 +83,11 @@ export class ProcessRoute {
   }
 
   /**
-   * Whether someone still wants this process's events: not ended, not abandoned, and either
-   * subscribed now or never subscribed yet (its events are being queued).
+   * Whether this process is still followed (not ended, not released): it is reattached after
+   * a reconnect, and its events are queued while nobody is subscribed.
    */
   get wanted(): boolean {
-    return !this.ended && !this.abandoned && (this.subscribers.size > 0 || !this.everSubscribed);
+    return !this.ended && !this.released;
   }
 
   get subscriberCount(): number {
@@ -101,10 +99,7 @@ export class ProcessRoute {
     if (this.ended) return false;
     if (isTerminalEvent(event)) this.terminal = event;
     if (this.subscribers.size === 0) {
-      if (this.abandoned) {
-        if (this.terminal) this.finish();
-        return true;
-      }
+      if (this.released) return false;
       if (this.pending.length >= this.maxPending && !this.terminal) {
         this.fail(
           new PieProcessLostError({
@@ -123,14 +118,17 @@ export class ProcessRoute {
   }
 
   /**
-   * Gives the process up before anyone subscribed (the launch was unsubscribed before its
-   * reply): applies the release policy as if the last subscriber had left.
+   * Stops following the process before it ended: its further events are ignored, it is
+   * not reattached, and `policy` (default: the route's own) says whether the engine is
+   * asked to terminate it. Current subscribers simply stop receiving events.
    */
-  abandon(): void {
-    if (this.ended || this.abandoned) return;
-    this.abandoned = true;
+  release(policy: ReleasePolicy = this.options.releasePolicy): void {
+    if (this.ended || this.released) return;
+    this.released = true;
     this.pending = [];
-    this.options.onAbandoned?.(this);
+    for (const subscriber of [...this.subscribers]) subscriber.complete();
+    this.subscribers.clear();
+    this.options.onReleased?.(this, policy);
   }
 
   /** Ends the route with an error (connection closed, reattach refused). */

@@ -6,7 +6,7 @@ import { normalizeProcessId } from '../../model/pie/process-id.js';
 import type { PieFileFrame, PieProcessEventFrame } from '../../transport/ws/messages.js';
 import { BoundedIdSet } from './bounded-id-set.js';
 import { OrphanBuffer } from './orphan-buffer.js';
-import { ProcessRoute, type ProcessRouteOptions } from './process-route.js';
+import { ProcessRoute, type ProcessRouteOptions, type ReleasePolicy } from './process-route.js';
 
 /** Limits of a `ProcessEventRouter`. */
 export interface ProcessEventRouterOptions {
@@ -16,8 +16,8 @@ export interface ProcessEventRouterOptions {
   readonly finishedCapacity?: number;
   /** Largest incoming file, in bytes. Default 256 MiB. */
   readonly maxFileBytes?: number;
-  /** Called when the last subscriber of a running process leaves. */
-  readonly onAbandoned?: (route: ProcessRoute) => void;
+  /** Called when a running process is released (see `ProcessRoute.release`). */
+  readonly onReleased?: (route: ProcessRoute, policy: ReleasePolicy) => void;
 }
 
 /**
@@ -68,7 +68,7 @@ export class ProcessEventRouter {
   });
 
   /** The route of a process, created (and fed any orphaned events of that id) if absent. */
-  open(processId: string, options: Omit<ProcessRouteOptions, 'onEnd' | 'onAbandoned'>): ProcessRoute {
+  open(processId: string, options: Omit<ProcessRouteOptions, 'onEnd' | 'onReleased'>): ProcessRoute {
     const id = normalizeProcessId(processId);
     const existing = this.routes.get(id);
     if (existing && !existing.ended) return existing;
@@ -76,9 +76,9 @@ export class ProcessEventRouter {
     const route = new ProcessRoute(id, {
       ...options,
       onEnd: (ended) => this.release(ended),
-      onAbandoned: (abandoned) => {
-        this.release(abandoned);
-        this.options.onAbandoned?.(abandoned);
+      onReleased: (released, policy) => {
+        this.release(released);
+        this.options.onReleased?.(released, policy);
       },
     });
     this.routes.set(id, route);
@@ -96,7 +96,7 @@ export class ProcessEventRouter {
     return [...this.routes.values()].filter((route) => !route.ended);
   }
 
-  /** Ignore all further events of a process (it was released or abandoned). */
+  /** Ignore all further events of a process (it was released). */
   ignore(processId: string): void {
     this.finished.add(processId);
     this.orphans.take(processId);
