@@ -2,7 +2,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
 import { FrontendClient } from '../src/gen/flame/v1/frontend.js';
-import { Task, TaskState } from '../src/gen/flame/v1/types.js';
+import { Session, Task, TaskState } from '../src/gen/flame/v1/types.js';
 import { FlameClient } from '../src/flame.js';
 import { runAll } from '../src/index.js';
 import { BenchLine, pool, settledHeapBytes, timed } from './measure.js';
@@ -12,8 +12,8 @@ const CONCURRENCY = 64;
 const WATCHES = 10_000;
 const TERMINAL = new Set([TaskState.Succeed, TaskState.Failed, TaskState.Cancelled]);
 
-function rawUnary<Req, Res>(fn: (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown, req: Req): Promise<Res> {
-  return new Promise((resolve, reject) => fn(req, (err, res) => (err ? reject(err) : resolve(res))));
+function rawUnary<Res>(invoke: (cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown): Promise<Res> {
+  return new Promise((resolve, reject) => invoke((err, res) => (err ? reject(err) : resolve(res))));
 }
 
 function rawWatchUntilTerminal(client: FrontendClient, sessionId: string, taskId: string): Promise<Task> {
@@ -34,14 +34,13 @@ async function baselineThroughput(endpoint: string): Promise<number> {
     'grpc.max_receive_message_length': 64 * 1024 * 1024,
   });
   const sessionId = `raw-${Date.now()}`;
-  await rawUnary(client.createSession.bind(client), {
-    sessionId,
-    session: { application: 'bench-noop', minInstances: 0, batchSize: 1, priority: 0 },
-  });
+  await rawUnary<Session>((cb) =>
+    client.createSession({ sessionId, session: { application: 'bench-noop', minInstances: 0, batchSize: 1, priority: 0 } }, cb),
+  );
   const input = Buffer.from('x');
   const { ms } = await timed(() =>
     pool(TASKS, CONCURRENCY, async () => {
-      const created = await rawUnary(client.createTask.bind(client), { task: { sessionId, input } });
+      const created = await rawUnary<Task>((cb) => client.createTask({ task: { sessionId, input } }, cb));
       await rawWatchUntilTerminal(client, sessionId, created.metadata!.id);
     }),
   );
@@ -86,13 +85,12 @@ async function libraryHeapPerWatch(endpoint: string): Promise<number> {
 async function rawHeapPerWatch(endpoint: string): Promise<number> {
   const client = new FrontendClient(endpoint.replace(/^http:\/\//, ''), grpc.credentials.createInsecure());
   const sessionId = `raw-idle-${Date.now()}`;
-  await rawUnary(client.createSession.bind(client), {
-    sessionId,
-    session: { application: 'bench-idle', minInstances: 0, batchSize: 1, priority: 0 },
-  });
+  await rawUnary<Session>((cb) =>
+    client.createSession({ sessionId, session: { application: 'bench-idle', minInstances: 0, batchSize: 1, priority: 0 } }, cb),
+  );
   const ids: string[] = [];
   await pool(WATCHES, 256, async () => {
-    const t = await rawUnary(client.createTask.bind(client), { task: { sessionId, input: Buffer.from([1]) } });
+    const t = await rawUnary<Task>((cb) => client.createTask({ task: { sessionId, input: Buffer.from([1]) } }, cb));
     ids.push(t.metadata!.id);
   });
   const before = await settledHeapBytes();

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InstanceClient } from '../../src/gen/flame/v1/shim.js';
-import { Shim } from '../../src/gen/flame/v1/types.js';
+import { Result, Shim, TaskResult } from '../../src/gen/flame/v1/types.js';
 import { FlameServiceError, FlameServiceHandle, serveFlameInstance } from '../../src/service/index.js';
 
-function call<Req, Res>(fn: (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown, req: Req): Promise<Res> {
-  return new Promise((resolve, reject) => fn(req, (err, res) => (err ? reject(err) : resolve(res))));
+function unary<Res>(invoke: (cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown): Promise<Res> {
+  return new Promise((resolve, reject) => invoke((err, res) => (err ? reject(err) : resolve(res))));
 }
 
 describe('serveFlameInstance (the Instance service of a Flame service program)', () => {
@@ -40,17 +40,17 @@ describe('serveFlameInstance (the Instance service of a Flame service program)',
         seen.push('leave');
       },
     });
-    const entered = await call(c.onSessionEnter.bind(c), {
+    const entered = await unary<Result>((cb) => c.onSessionEnter({
       sessionId: 'ssn-1',
       application: { name: 'echo', shim: Shim.Host },
       commonData: Buffer.from('shared'),
-    });
+    }, cb));
     expect(entered).toEqual({ returnCode: 0 });
-    const result = await call(c.onTaskInvoke.bind(c), { taskId: '7', sessionId: 'ssn-1', input: Buffer.from('abc') });
+    const result = await unary<TaskResult>((cb) => c.onTaskInvoke({ taskId: '7', sessionId: 'ssn-1', input: Buffer.from('abc') }, cb));
     expect(result.returnCode).toBe(0);
     expect(Buffer.from(result.output!).toString()).toBe('ssn-1/7:ABC');
     expect(result.message).toBeUndefined();
-    expect(await call(c.onSessionLeave.bind(c), {})).toEqual({ returnCode: 0 });
+    expect(await unary<Result>((cb) => c.onSessionLeave({}, cb))).toEqual({ returnCode: 0 });
     expect(seen).toEqual(['enter ssn-1 echo Host shared', 'leave']);
   });
 
@@ -63,9 +63,9 @@ describe('serveFlameInstance (the Instance service of a Flame service program)',
         throw new Error('bad input');
       },
     });
-    const entered = await call(c.onSessionEnter.bind(c), { sessionId: 's', application: { name: 'a', shim: Shim.Host } });
+    const entered = await unary<Result>((cb) => c.onSessionEnter({ sessionId: 's', application: { name: 'a', shim: Shim.Host } }, cb));
     expect(entered).toEqual({ returnCode: -1, message: 'cannot load model' });
-    const failed = await call(c.onTaskInvoke.bind(c), { taskId: '1', sessionId: 's' });
+    const failed = await unary<TaskResult>((cb) => c.onTaskInvoke({ taskId: '1', sessionId: 's' }, cb));
     expect(failed).toEqual({ returnCode: -1, message: 'bad input' });
   });
 
@@ -80,7 +80,7 @@ describe('serveFlameInstance (the Instance service of a Flame service program)',
       },
       (line) => lines.push(line),
     );
-    expect(await call(c.onSessionLeave.bind(c), {})).toEqual({ returnCode: 0 });
+    expect(await unary<Result>((cb) => c.onSessionLeave({}, cb))).toEqual({ returnCode: 0 });
     expect(lines).toEqual(['onSessionLeave failed (reported as success, spec 5.3): flush failed']);
   });
 
@@ -98,7 +98,7 @@ describe('serveFlameInstance (the Instance service of a Flame service program)',
         return task.taskId;
       },
     });
-    await Promise.all(['1', '2', '3'].map((taskId) => call(c.onTaskInvoke.bind(c), { taskId, sessionId: 's' })));
+    await Promise.all(['1', '2', '3'].map((taskId) => unary<TaskResult>((cb) => c.onTaskInvoke({ taskId, sessionId: 's' }, cb))));
     expect(maxActive).toBe(1);
     expect(order).toHaveLength(3);
   });
