@@ -87,12 +87,11 @@ export class CallRegistry {
   private readonly failRules: FailRule[] = [];
   private readonly delayRules: DelayRule[] = [];
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private streams = 0;
 
   /** Number of open server streams (WatchTask, ListTask). */
   get openStreams(): number {
-    let n = 0;
-    for (const call of this.active) if (call.streaming && !call.finished) n++;
-    return n;
+    return this.streams;
   }
 
   /** Makes the next `count` matching calls fail with the given status. */
@@ -114,12 +113,13 @@ export class CallRegistry {
   begin(call: ActiveCall, request: unknown): void {
     this.calls.push({ method: call.method, at: new Date(), request });
     this.active.add(call);
+    if (call.streaming) this.streams++;
   }
 
   /** Forgets an active call. */
   end(call: ActiveCall): void {
     call.finished = true;
-    this.active.delete(call);
+    if (this.active.delete(call) && call.streaming) this.streams--;
   }
 
   /** Records a client cancellation (ignored when the server had already ended the call). */
