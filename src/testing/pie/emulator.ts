@@ -48,6 +48,8 @@ export interface PieEmulatorOptions {
   models?: string[];
   /** Registry base URL named in the 404 text for unknown programs (default `https://registry.pie-project.org`). */
   registryUrl?: string;
+  /** Simulated compile time of an upload's final chunk, blocking only that connection (default 0). */
+  installDelayMs?: number;
 }
 
 /** A decoded client message as logged in `received`; `connectionId` is non-enumerable. */
@@ -101,6 +103,7 @@ export class PieEmulator {
       }),
       models: options.models ?? ['default'],
       registryUrl: (options.registryUrl ?? 'https://registry.pie-project.org').replace(/\/+$/, ''),
+      installDelayMs: options.installDelayMs ?? 0,
       detachMode,
       sleep: (ms) => this.sleep(ms),
     };

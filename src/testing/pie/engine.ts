@@ -26,6 +26,8 @@ export interface Engine {
   workflows: WorkflowTable;
   models: readonly string[];
   registryUrl: string;
+  /** Simulated compile time of the final `add_program` chunk (blocks that connection). */
+  installDelayMs: number;
   detachMode: DetachMode;
   sleep(ms: number): Promise<void>;
 }

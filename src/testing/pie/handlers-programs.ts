@@ -56,6 +56,7 @@ export async function handleAddProgram(engine: Engine, actor: ConnectionActor, m
   );
   if (outcome.kind === 'pending') return;
   if (outcome.kind === 'failed') return actor.respond(msg.corr_id, false, outcome.message);
+  if (engine.installDelayMs > 0) await engine.sleep(engine.installDelayMs);
   const installed = engine.programs.install(outcome.header.manifest, outcome.bytes, outcome.header.forceOverwrite);
   if (!installed.ok) return actor.respond(msg.corr_id, false, installed.error);
   return actor.respond(msg.corr_id, true, PIE_TEXT.programInstalled);

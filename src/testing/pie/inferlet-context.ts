@@ -6,7 +6,14 @@ import { InferletInterruptedError } from './errors.js';
 import type { EmulatedProcess } from './process.js';
 import { fileFrame } from './server-frames.js';
 
-/** File chunk size the engine uses for `file` frames (256 KiB). */
+/**
+ * File chunk size the engine uses for `file` frames (256 KiB).
+ *
+ * @example
+ * ```ts
+ * Math.ceil(600_000 / FILE_CHUNK_SIZE); // => 3 chunks
+ * ```
+ */
 export const FILE_CHUNK_SIZE = 262_144;
 
 /**

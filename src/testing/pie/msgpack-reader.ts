@@ -1,13 +1,28 @@
 // A strict MessagePack reader that keeps the wire type of every value, so the emulator can
 // tell an integer from a float and a bin from an ext, as the engine's decoder does
 // (protocol reference 1.3/1.4). Generic libraries erase that distinction.
+import { ClientError } from '../../model/errors.js';
 
-/** A MessagePack float (float32/float64): never accepted where the engine expects an integer. */
+/**
+ * A MessagePack float (float32/float64): never accepted where the engine expects an integer.
+ *
+ * @example
+ * ```ts
+ * readMsgpack(Uint8Array.of(0xca, 0x40, 0, 0, 0)) instanceof MsgpackFloat; // => true
+ * ```
+ */
 export class MsgpackFloat {
   constructor(readonly value: number) {}
 }
 
-/** A MessagePack ext value: rejected wherever the engine expects bytes. */
+/**
+ * A MessagePack ext value: rejected wherever the engine expects bytes.
+ *
+ * @example
+ * ```ts
+ * readMsgpack(Uint8Array.of(0xd4, 0x12, 0x01)) instanceof MsgpackExt; // => true
+ * ```
+ */
 export class MsgpackExt {
   constructor(
     readonly extType: number,
@@ -27,13 +42,27 @@ export type MsgpackValue =
   | MsgpackValue[]
   | MsgpackMap;
 
-/** A MessagePack map, as its entries in wire order. */
+/**
+ * A MessagePack map, as its entries in wire order.
+ *
+ * @example
+ * ```ts
+ * (readMsgpack(Uint8Array.of(0x81, 0xa1, 0x61, 0x01)) as MsgpackMap).entries; // => [['a', 1n]]
+ * ```
+ */
 export class MsgpackMap {
   constructor(readonly entries: [MsgpackValue, MsgpackValue][]) {}
 }
 
-/** Thrown by `readMsgpack` on malformed input. */
-export class MsgpackReadError extends Error {}
+/**
+ * Thrown by `readMsgpack` on malformed input.
+ *
+ * @example
+ * ```ts
+ * try { readMsgpack(Uint8Array.of(0xc1)); } catch (e) { e instanceof MsgpackReadError; } // => true
+ * ```
+ */
+export class MsgpackReadError extends ClientError {}
 
 const MAX_DEPTH = 64;
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -13,7 +13,14 @@ export type DetachMode = 'designed' | 'upstream';
 /** The terminal outcome of a process. */
 export type ProcessOutcome = { ok: true; value: string } | { ok: false; value: string };
 
-/** Capacity of the per-process event ring used while nobody is attached. */
+/**
+ * Capacity of the per-process event ring used while nobody is attached.
+ *
+ * @example
+ * ```ts
+ * PROCESS_RING_CAPACITY; // => 4096 (older events are evicted first)
+ * ```
+ */
 export const PROCESS_RING_CAPACITY = 4096;
 
 /**

@@ -4,7 +4,14 @@ import { parse as parseToml } from 'smol-toml';
 import type { InferletHandler } from './inferlet-context.js';
 import { invalidManifest } from './strings.js';
 
-/** Program identifiers the engine accepts: `name@major.minor.patch` (Rust `\d` is Unicode-aware). */
+/**
+ * Program identifiers the engine accepts: `name@major.minor.patch` (Rust `\d` is Unicode-aware).
+ *
+ * @example
+ * ```ts
+ * PROGRAM_ID_PATTERN.test('echo@1.0.0'); // => true
+ * ```
+ */
 export const PROGRAM_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*@\p{Nd}+\.\p{Nd}+\.\p{Nd}+$/u;
 
 /**

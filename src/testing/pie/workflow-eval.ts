@@ -1,13 +1,28 @@
 // Evaluation of workflow expression trees (protocol reference 2.7). Each `process` node runs
 // one child process; cancellation terminates running children with `cancelled`.
+import { ClientError } from '../../model/errors.js';
 import type { EmulatedProcess } from './process.js';
 import { PIE_TEXT } from './strings.js';
 import { isTruthy, processNodeInput, type Json, type WorkflowNode } from './workflow-tree.js';
 
-/** A workflow step failed; `message` is the failure text (a child's error, a launch error…). */
-export class WorkflowStepError extends Error {}
+/**
+ * A workflow step failed; `message` is the failure text (a child's error, a launch error…).
+ *
+ * @example
+ * ```ts
+ * new WorkflowStepError('Loop exceeded 1000 iterations').message;
+ * ```
+ */
+export class WorkflowStepError extends ClientError {}
 
-/** Maximum rounds of an `iterate` node. */
+/**
+ * Maximum rounds of an `iterate` node.
+ *
+ * @example
+ * ```ts
+ * ITERATE_LIMIT; // => 1000
+ * ```
+ */
 export const ITERATE_LIMIT = 1000;
 
 /**

@@ -1,5 +1,6 @@
 // Workflow expression trees (protocol reference 2.7): parsing with serde-like error details,
 // truthiness and the input built for a `process` node.
+import { ClientError } from '../../model/errors.js';
 
 /** Any JSON value. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -18,8 +19,15 @@ export type WorkflowNode =
 
 const VARIANTS = ['literal', 'process', 'pipe', 'map', 'fold', 'fork', 'cond', 'iterate', 'take'] as const;
 
-/** A workflow document that does not fit the tree; `message` is the detail text. */
-export class WorkflowParseError extends Error {}
+/**
+ * A workflow document that does not fit the tree; `message` is the detail text.
+ *
+ * @example
+ * ```ts
+ * try { parseWorkflow('{}'); } catch (e) { (e as WorkflowParseError).message; } // => 'missing field `type`'
+ * ```
+ */
+export class WorkflowParseError extends ClientError {}
 
 function isObject(value: Json | undefined): value is { [key: string]: Json } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -129,4 +129,24 @@ describe('PieEmulator program uploads', () => {
       result: "Invalid program identifier 'nope': expected 'name@major.minor.patch'",
     });
   });
+
+  it('a slow final chunk blocks only its own connection', async () => {
+    await client.close();
+    await emu.close();
+    emu = await PieEmulator.start({ installDelayMs: 200 });
+    client = await RawClient.connect(emu.url);
+    await client.identify();
+    const other = await RawClient.connect(emu.url);
+    try {
+      await other.identify();
+      chunk(1, 'slow', 0, 1, new Uint8Array(1));
+      client.send({ type: 'ping', corr_id: 2 });
+      expect((await other.request({ type: 'ping' })).result).toBe('Pong');
+      expect(client.frames.some((f) => f['corr_id'] === 1 || f['corr_id'] === 2)).toBe(false);
+      await client.waitFor((f) => f['corr_id'] === 2);
+      expect(client.frames.filter((f) => f.type === 'response').map((f) => f['corr_id']).slice(-2)).toEqual([1, 2]);
+    } finally {
+      await other.close();
+    }
+  });
 });
