@@ -39,8 +39,17 @@ const result = (failure: string | undefined) =>
  *
  * @example
  * ```ts
+ * import * as grpc from '@grpc/grpc-js';
+ * import { FrontendService } from '../../gen/flame/v1/frontend.js';
+ * import { ApplicationRegistry } from './applications.js';
+ * import { CallRegistry } from './call-registry.js';
  * import { createFrontendService } from './frontend-service.js';
- * // server.addService(FrontendService, createFrontendService({ store, scheduler, registry, shuffleLists: true }));
+ * import { TaskScheduler } from './scheduler.js';
+ * import { FlameStore } from './state.js';
+ * const store = new FlameStore(new ApplicationRegistry(Date.now), { clock: Date.now, stamp: Date.now });
+ * const scheduler = new TaskScheduler(store, 'node-1');
+ * const server = new grpc.Server();
+ * server.addService(FrontendService, createFrontendService({ store, scheduler, registry: new CallRegistry(), shuffleLists: true }));
  * ```
  */
 export function createFrontendService(deps: FrontendDependencies): FrontendServer {

@@ -38,7 +38,9 @@ export function emulatorNode(name: string): Node {
  * @example
  * ```ts
  * import { executorToProto } from './node-info.js';
- * // executorToProto(record, 'node-1').status?.sessionId === record.session.id
+ * import type { SessionRecord } from './records.js';
+ * const session = { id: 's1', resreq: { cpu: 1n, memory: 1n, gpu: 0 } } as SessionRecord;
+ * executorToProto({ id: 'e1', session }, 'node-1').status?.sessionId; // => 's1'
  * ```
  */
 export function executorToProto(executor: ExecutorRecord, nodeName: string): Executor {

@@ -9,7 +9,15 @@ import type { SessionRecord, TaskRecord } from './records.js';
 import type { FlameStore } from './state.js';
 import { DEFAULT_APPLICATION_MAX_INSTANCES } from './to-proto.js';
 
-/** Bind failures before a session's scheduling pauses (cluster.recovery.session.retry_limits). */
+/**
+ * Bind failures before a session's scheduling pauses (cluster.recovery.session.retry_limits).
+ *
+ * @example
+ * ```ts
+ * import { SESSION_RETRY_LIMIT } from './scheduler.js';
+ * SESSION_RETRY_LIMIT; // => 5
+ * ```
+ */
 export const SESSION_RETRY_LIMIT = 5;
 
 /** One executor: bound to a session, running at most one task. */
@@ -43,8 +51,13 @@ export interface BindFailurePlan {
  *
  * @example
  * ```ts
+ * import { ApplicationRegistry } from './applications.js';
+ * import { FlameStore } from './state.js';
  * import { TaskScheduler } from './scheduler.js';
- * // new TaskScheduler(store, 'node-name') is created by FlameEmulator
+ * const store = new FlameStore(new ApplicationRegistry(Date.now), { clock: Date.now, stamp: Date.now });
+ * const scheduler = new TaskScheduler(store, 'node-1');
+ * scheduler.register('echo', (input) => input, {});
+ * scheduler.activate();
  * ```
  */
 export class TaskScheduler {

@@ -8,9 +8,25 @@ import {
 } from '../../gen/flame/v1/types.js';
 import type { ApplicationRecord, SessionRecord, TaskRecord } from './records.js';
 
-/** Server default of an application's max_instances when absent. */
+/**
+ * Server default of an application's max_instances when absent.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_APPLICATION_MAX_INSTANCES } from './to-proto.js';
+ * DEFAULT_APPLICATION_MAX_INSTANCES; // => 1000000
+ * ```
+ */
 export const DEFAULT_APPLICATION_MAX_INSTANCES = 1_000_000;
-/** Server default of an application's delay_release (seconds) when absent. */
+/**
+ * Server default of an application's delay_release (seconds) when absent.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_APPLICATION_DELAY_RELEASE } from './to-proto.js';
+ * DEFAULT_APPLICATION_DELAY_RELEASE; // => 60n
+ * ```
+ */
 export const DEFAULT_APPLICATION_DELAY_RELEASE = 60n;
 
 /**
@@ -19,7 +35,8 @@ export const DEFAULT_APPLICATION_DELAY_RELEASE = 60n;
  * @example
  * ```ts
  * import { taskToProto } from './to-proto.js';
- * // taskToProto(record, { withEvents: true }) for GetTask
+ * const task = { id: 1, sessionId: 's', state: 0, creationTime: 0, events: [], listeners: new Set() };
+ * taskToProto(task, { withEvents: true }).metadata; // => { id: '1', name: '1' }
  * ```
  */
 export function taskToProto(task: TaskRecord, options: { withEvents: boolean }): Task {
@@ -45,8 +62,14 @@ export function taskToProto(task: TaskRecord, options: { withEvents: boolean }):
  *
  * @example
  * ```ts
+ * import { ApplicationRegistry } from './applications.js';
+ * import { FlameStore } from './state.js';
  * import { sessionToProto } from './to-proto.js';
- * // sessionToProto(record, { withEvents: false }) for Create/Open/Close
+ * const apps = new ApplicationRegistry(Date.now);
+ * apps.register('demo', { shim: 0, labels: [], arguments: [], environments: [] });
+ * const store = new FlameStore(apps, { clock: Date.now, stamp: Date.now });
+ * const session = store.createSession('s1', { application: 'demo', minInstances: 0, batchSize: 1, priority: 0 });
+ * sessionToProto(session, { withEvents: false }).spec?.batchSize; // => 1
  * ```
  */
 export function sessionToProto(session: SessionRecord, options: { withEvents: boolean }): Session {
@@ -83,7 +106,8 @@ export function sessionToProto(session: SessionRecord, options: { withEvents: bo
  * @example
  * ```ts
  * import { applicationToProto } from './to-proto.js';
- * // applicationToProto(record).spec.maxInstances === 1_000_000 when none was given
+ * const app = { name: 'demo', creationTime: 0, spec: { shim: 0, labels: [], arguments: [], environments: [] } };
+ * applicationToProto(app).spec?.maxInstances; // => 1000000
  * ```
  */
 export function applicationToProto(app: ApplicationRecord): Application {
