@@ -7,6 +7,7 @@ export * from './process-launch.js';
 export * from './programs.js';
 export * from './workflow.js';
 export * from './to-async-iterable.js';
+export * from './pausing-async-iterable.js';
 export * from './end-at-terminal-event.js';
 export * from './process-route.js';
 export * from './process-router.js';

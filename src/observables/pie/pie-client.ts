@@ -47,7 +47,8 @@ import {
 } from './programs.js';
 import { reattachProcesses, reattachWorkflows } from './reattach-runner.js';
 import { okResult } from './responses.js';
-import { type BoundedAsyncIterable, type ToAsyncIterableOptions, toAsyncIterable } from './to-async-iterable.js';
+import { toPausingAsyncIterable } from './pausing-async-iterable.js';
+import type { BoundedAsyncIterable, ToAsyncIterableOptions } from './to-async-iterable.js';
 import { type PieWorkflow, WorkflowEntry, submitWorkflow } from './workflow.js';
 
 /** Options of `PieClient.connect`. */
@@ -397,17 +398,7 @@ export class PieClient {
    * ```
    */
   toAsyncIterable<T>(source: Observable<T>, options: Pick<ToAsyncIterableOptions, 'highWaterMark' | 'lowWaterMark'> = {}): BoundedAsyncIterable<T> {
-    let release: (() => void) | undefined;
-    return toAsyncIterable(source, {
-      ...options,
-      onFull: () => {
-        release = this.context.pauseGate.hold();
-      },
-      onDrain: () => {
-        release?.();
-        release = undefined;
-      },
-    });
+    return toPausingAsyncIterable(source, this.context.pauseGate, options);
   }
 
   /**

@@ -7,7 +7,8 @@ import type { PieClientContext } from './client-context.js';
 import type { ProcessRoute } from './process-route.js';
 import type { UploadProgress } from './programs.js';
 import { okResult } from './responses.js';
-import { type BoundedAsyncIterable, type ToAsyncIterableOptions, toAsyncIterable } from './to-async-iterable.js';
+import { toPausingAsyncIterable } from './pausing-async-iterable.js';
+import type { BoundedAsyncIterable, ToAsyncIterableOptions } from './to-async-iterable.js';
 
 /**
  * A handle on one running Pie process.
@@ -127,18 +128,6 @@ export function createProcessHandle(
         .request({ type: 'terminate_process', process_id: id })
         .pipe(okResult('terminate_process'), map(() => undefined)),
     detach: () => route?.release('detach'),
-    toAsyncIterable: (options = {}) => {
-      let release: (() => void) | undefined;
-      return toAsyncIterable(events$, {
-        ...options,
-        onFull: () => {
-          release = context.pauseGate.hold();
-        },
-        onDrain: () => {
-          release?.();
-          release = undefined;
-        },
-      });
-    },
+    toAsyncIterable: (options = {}) => toPausingAsyncIterable(events$, context.pauseGate, options),
   };
 }
