@@ -4,7 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import os from 'node:os';
 import { FrontendService } from '../../gen/flame/v1/frontend.js';
-import { TaskState, type ApplicationSpec } from '../../gen/flame/v1/types.js';
+import { SessionState, TaskState, type ApplicationSpec } from '../../gen/flame/v1/types.js';
 import { ApplicationRegistry, defaultApplicationSpecs } from './applications.js';
 import { CallRegistry, type FlameCallRecord, type FlameCancelledCall } from './call-registry.js';
 import { FlameEmulatorError, RpcFailure } from './errors.js';
@@ -50,7 +50,7 @@ export interface FlameEmulatorOptions {
 /** A task state given by name or number. */
 export type FlameTaskStateInput = TaskState | 'Pending' | 'Running' | 'Succeed' | 'Failed' | 'Cancelled';
 
-const STATE_BY_NAME: Record<string, TaskState> = {
+const STATE_BY_NAME: Record<'Pending' | 'Running' | 'Succeed' | 'Failed' | 'Cancelled', TaskState> = {
   Pending: TaskState.Pending,
   Running: TaskState.Running,
   Succeed: TaskState.Succeed,
@@ -255,7 +255,7 @@ export class FlameEmulator {
     const session = this.store.sessions.get(sessionId);
     const task = session?.tasks.get(Number(taskId));
     if (!session || !task) throw new FlameEmulatorError(`no task ${taskId} in session '${sessionId}'`);
-    const target = typeof state === 'string' ? STATE_BY_NAME[state] : state;
+    const target: TaskState | undefined = typeof state === 'string' ? STATE_BY_NAME[state] : state;
     if (target === undefined || target < 0 || TaskState[target] === undefined) {
       throw new FlameEmulatorError(`unknown task state ${String(state)}`);
     }
@@ -270,6 +270,33 @@ export class FlameEmulator {
       transition.event = { code: FlameEventCode.TaskFailed, message: options.message || flameMessages.taskFailed };
     }
     this.store.transition(session, task, target, transition);
+  }
+
+  /**
+   * The current state of a task by name, or undefined when the session or task is unknown.
+   *
+   * @example
+   * ```ts
+   * emu.taskState('s1', '1'); // => 'Pending'
+   * ```
+   */
+  taskState(sessionId: string, taskId: string | number): keyof typeof STATE_BY_NAME | undefined {
+    const task = this.store.findTask(sessionId, Number(taskId));
+    return task ? (TaskState[task.state] as keyof typeof STATE_BY_NAME) : undefined;
+  }
+
+  /**
+   * The state of a session ('Open' or 'Closed'), or undefined when it is unknown.
+   *
+   * @example
+   * ```ts
+   * emu.sessionState('s1'); // => 'Open'
+   * ```
+   */
+  sessionState(sessionId: string): 'Open' | 'Closed' | undefined {
+    const session = this.store.sessions.get(sessionId);
+    if (!session) return undefined;
+    return session.state === SessionState.Open ? 'Open' : 'Closed';
   }
 
   /**

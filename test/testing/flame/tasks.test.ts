@@ -123,5 +123,11 @@ describe('task RPCs', () => {
     await call(h.client, 'closeSession', { sessionId: 's' });
     st = (await call(h.client, 'getSession', { sessionId: 's' })).status!;
     expect([st.pending, st.running, st.succeed, st.failed, st.cancelled]).toEqual([0, 0, 1, 1, 3]);
+    expect([h.emu.taskState('s', 1), h.emu.taskState('s', '2'), h.emu.taskState('s', 99)]).toEqual([
+      'Cancelled',
+      'Succeed',
+      undefined,
+    ]);
+    expect([h.emu.sessionState('s'), h.emu.sessionState('nope')]).toEqual(['Closed', undefined]);
   });
 });
