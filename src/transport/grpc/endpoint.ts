@@ -49,22 +49,25 @@ export function parseFlameEndpoint(endpoint: string): FlameEndpoint {
   }
   if (authority.includes('@')) throw new FlameEndpointError(endpoint, 'user info is not supported');
   if (rest !== '' && rest !== '/') throw new FlameEndpointError(endpoint, 'a path, query or fragment is not supported');
-  let url: URL;
-  try {
-    url = new URL(`${scheme}://${authority}`);
-  } catch {
-    throw new FlameEndpointError(endpoint, 'malformed host or port');
-  }
-  if (url.hostname === '') throw new FlameEndpointError(endpoint, 'missing host');
-  // `URL` drops a port equal to the scheme's default (http://h:80 → port ''), so read it
-  // from the text: only a port that is really absent defaults to 8080.
-  const portText = /:(\d*)$/.exec(authority.startsWith('[') ? authority.slice(authority.indexOf(']') + 1) : authority)?.[1];
+  if (authority === '') throw new FlameEndpointError(endpoint, 'missing host');
+  // Split host and port by hand: `URL` drops a port equal to the scheme's default
+  // (http://h:80 → ''), and only a port that is really absent defaults to 8080.
+  const bracketEnd = authority.startsWith('[') ? authority.indexOf(']') + 1 : 0;
+  const colon = authority.indexOf(':', bracketEnd);
+  const hostText = colon < 0 ? authority : authority.slice(0, colon);
+  const portText = colon < 0 ? undefined : authority.slice(colon + 1);
+  if (hostText === '') throw new FlameEndpointError(endpoint, 'missing host');
   if (portText === '') throw new FlameEndpointError(endpoint, 'empty port');
+  if (portText !== undefined && !/^\d+$/.test(portText)) throw new FlameEndpointError(endpoint, 'malformed port');
   const port = portText === undefined ? DEFAULT_FLAME_PORT : Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new FlameEndpointError(endpoint, 'port must be within 1..65535');
+  if (port < 1 || port > 65535) throw new FlameEndpointError(endpoint, 'port must be within 1..65535');
+  let bracketed: string;
+  try {
+    bracketed = new URL(`${scheme}://${hostText}`).hostname; // IPv6 stays in brackets here
+  } catch {
+    throw new FlameEndpointError(endpoint, 'malformed host');
   }
-  const bracketed = url.hostname; // IPv6 stays in brackets here
+  if (bracketed === '') throw new FlameEndpointError(endpoint, 'missing host');
   const host = bracketed.startsWith('[') ? bracketed.slice(1, -1) : bracketed;
   return Object.freeze({
     endpoint,
