@@ -50,6 +50,11 @@ export interface PieEmulatorOptions {
   registryUrl?: string;
   /** Simulated compile time of an upload's final chunk, blocking only that connection (default 0). */
   installDelayMs?: number;
+  /**
+   * How many decoded client messages `received` keeps (oldest dropped first; default 10 000).
+   * Chunk bytes are kept with their messages, so long benchmarks may want a small value.
+   */
+  receivedLimit?: number;
 }
 
 /** A decoded client message as logged in `received`; `connectionId` is non-enumerable. */
@@ -68,7 +73,10 @@ export type ReceivedClientMessage = ClientMessage & { readonly connectionId: num
  * ```
  */
 export class PieEmulator {
-  /** Every decoded client message, in arrival order (including ones dropped before auth). */
+  /**
+   * Decoded client messages in arrival order, including ones dropped before auth (the last
+   * `receivedLimit`). Each entry also has a non-enumerable `connectionId` (1, 2, …).
+   */
   readonly received: ReceivedClientMessage[] = [];
   /** The token `auth_by_token` accepts. */
   readonly internalToken: string;
@@ -76,6 +84,7 @@ export class PieEmulator {
   private readonly actors = new Map<WebSocket, ConnectionActor>();
   private readonly timers = new Map<ReturnType<typeof setTimeout>, () => void>();
   private replyDelayMs = 0;
+  private readonly receivedLimit: number;
   private nextConnectionId = 1;
   private closed = false;
 
@@ -86,6 +95,7 @@ export class PieEmulator {
     private readonly maxUploadMb: number,
   ) {
     this.internalToken = options.internalToken ?? randomBytes(48).toString('base64url');
+    this.receivedLimit = Math.max(0, options.receivedLimit ?? 10_000);
     const delay = options.tokenFailureDelayMs ?? [1000, 3000];
     const programs = new ProgramStore();
     const detachMode = options.detachMode ?? 'designed';
@@ -302,6 +312,7 @@ export class PieEmulator {
       if (!message) return;
       Object.defineProperty(message, 'connectionId', { value: actor.id, enumerable: false });
       this.received.push(message as ReceivedClientMessage);
+      if (this.received.length > this.receivedLimit) this.received.splice(0, this.received.length - this.receivedLimit);
       routeClientMessage(this.engine, actor, message);
     });
     socket.on('error', () => {

@@ -77,7 +77,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * ```
  */
 export function readMsgpack(bytes: Uint8Array): MsgpackValue {
-  const reader = new Reader(bytes);
+  // A plain Uint8Array view, so bin values are plain Uint8Array copies even for Buffer input.
+  const reader = new Reader(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   return reader.value(0);
 }
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConnectionActor } from './connection-actor.js';
 import type { DetachMode, EmulatedProcess } from './process.js';
 import type { ProcessEventFrame } from './server-frames.js';
-import { evaluate, WorkflowScope, WorkflowStepError } from './workflow-eval.js';
+import { evaluate, WorkflowScope } from './workflow-eval.js';
 import type { WorkflowNode } from './workflow-tree.js';
 
 /**
@@ -92,10 +92,6 @@ export class WorkflowTable {
     };
     setImmediate(() => {
       evaluate(tree, null, workflow.scope, spawn)
-        .catch((error: unknown) => {
-          if (!(error instanceof WorkflowStepError)) throw error;
-          workflow.scope.cancel();
-        })
         .catch(() => workflow.scope.cancel())
         .finally(() => this.finish(workflow));
     });

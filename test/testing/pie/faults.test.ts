@@ -76,4 +76,18 @@ describe('PieEmulator fault injection', () => {
     const c = await connect();
     expect((await c.request({ type: 'ping' })).result).toBe('Pong');
   });
+
+  it('keeps at most receivedLimit messages in received, each tagged with its connection', async () => {
+    await emu.close();
+    emu = await PieEmulator.start({ receivedLimit: 3 });
+    const a = await connect();
+    for (let i = 0; i < 5; i++) await a.request({ type: 'ping' });
+    expect(emu.received).toHaveLength(3);
+    expect(emu.received.every((m) => m.type === 'ping' && m.connectionId === 1)).toBe(true);
+    a.send({ type: 'transfer_file', process_id: 'p', file_hash: 'h', chunk_index: 0, total_chunks: 1, chunk_data: Uint8Array.of(1, 2) });
+    await a.request({ type: 'ping' });
+    expect(emu.received.at(-2)).toEqual({ type: 'transfer_file', process_id: 'p', file_hash: 'h', chunk_index: 0, total_chunks: 1, chunk_data: Uint8Array.of(1, 2) });
+    const transfer = emu.received.at(-2) as { chunk_data: Uint8Array };
+    expect(Object.getPrototypeOf(transfer.chunk_data)).toBe(Uint8Array.prototype);
+  });
 });
