@@ -10,7 +10,7 @@ async function start(): Promise<void> {
   // An application without a handler: its tasks stay Pending, for the open-watch measure.
   flame.handle('bench-idle', () => new Promise<never>(() => undefined), { maxInstances: 1 });
 
-  const pie = await PieEmulator.start({ auth: { mode: 'disabled' }, maxUploadMb: 512 });
+  const pie = await PieEmulator.start({ auth: { mode: 'disabled' }, maxUploadMb: 512, receivedLimit: 0 });
   pie.registerInferlet('bench-stream@1.0.0', async (ctx) => {
     const { count, size } = JSON.parse(ctx.input) as { count: number; size: number };
     const chunk = 'x'.repeat(size);
