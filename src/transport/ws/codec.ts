@@ -15,6 +15,9 @@ export const MAX_CORR_ID = 0xffff_ffff;
 
 // `ignoreUndefined` omits absent optional fields instead of writing nil; `useBigInt64`
 // writes bigint values as uint64 (spec 1.5). Uint8Array is written as bin by default.
+// Caveat (verified with @msgpack/msgpack 3.1): with `useBigInt64` on, a plain number of
+// 2^32 or more is written as float64, which the engine rejects; `wideIntegers` turns such
+// numbers into bigints first.
 const encoder = new Encoder({ ignoreUndefined: true, useBigInt64: true });
 
 /**
@@ -31,7 +34,7 @@ export function encodeClientMessage(message: PieClientMessage, corrId?: number):
   const ordered: Record<string, unknown> = { type: message.type };
   if (corrId !== undefined) ordered['corr_id'] = corrId;
   for (const [key, value] of Object.entries(message)) {
-    if (key !== 'type' && !(key === 'corr_id' && corrId !== undefined)) ordered[key] = value;
+    if (key !== 'type' && !(key === 'corr_id' && corrId !== undefined)) ordered[key] = wideIntegers(value);
   }
   return encoder.encode(ordered);
 }
@@ -112,6 +115,13 @@ export function decodeServerFrame(bytes: Uint8Array): PieServerMessage {
         typeof type === 'string' ? `unknown server message type "${truncate(type)}"` : `frame has no string "type" (got ${describe(type)})`,
       );
   }
+}
+
+/** Integer numbers outside the 32-bit range become bigint (so they are written as 64-bit integers). */
+function wideIntegers(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) && (value > 0xffff_ffff || value < -0x8000_0000) ? BigInt(value) : value;
+  if (Array.isArray(value)) return value.map(wideIntegers);
+  return value;
 }
 
 interface Check<T> {
