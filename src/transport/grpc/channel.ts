@@ -59,6 +59,7 @@ export class FlameChannel {
 
   readonly #state = new ReplaySubject<ConnectionState>(1);
   readonly #stateSubscription: Subscription;
+  readonly #runningCalls = new Set<{ cancel(): void }>();
   #closed = false;
   #stateCompleted = false;
 
@@ -103,7 +104,26 @@ export class FlameChannel {
   }
 
   /**
-   * Closes the channel: running calls end with CANCELLED, `state$` emits `closed` and
+   * Registers a running call so that `close()` cancels it (grpc-js lets calls outlive a
+   * closed channel); returns the function that unregisters it when the call ends.
+   * `unaryCall` and `serverStreamCall` do this for every call.
+   *
+   * @example
+   * ```ts
+   * const call = channel.frontend.getTask({ sessionId: 's', taskId: '1' }, () => {});
+   * const done = channel.trackCall(call);
+   * done();
+   * ```
+   */
+  trackCall(call: { cancel(): void }): () => void {
+    this.#runningCalls.add(call);
+    return () => {
+      this.#runningCalls.delete(call);
+    };
+  }
+
+  /**
+   * Closes the channel: running calls end with CANCELLED (`FlameCancelledError`), `state$` emits `closed` and
    * completes, and no further calls can start. Idempotent.
    *
    * @example
@@ -115,6 +135,8 @@ export class FlameChannel {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    for (const call of [...this.#runningCalls]) call.cancel();
+    this.#runningCalls.clear();
     this.frontend.close();
     // grpc-js reports SHUTDOWN synchronously; this covers the case where it did not.
     this.#stateSubscription.unsubscribe();

@@ -40,6 +40,7 @@ export function serverStreamCall<K extends FlameServerStreamMethodName>(
       return undefined;
     }
     let finished = false;
+    let untrack: () => void = () => undefined;
     const settings = grpcCallSettings(options);
     const stream: ClientReadableStream<FlameResponse<K>> = channel.frontend.makeServerStreamRequest<
       FlameRequest<K>,
@@ -47,15 +48,19 @@ export function serverStreamCall<K extends FlameServerStreamMethodName>(
     >(definition.path, definition.serialize, definition.deserialize, request, settings.metadata, settings.callOptions);
     stream.on('data', (message: FlameResponse<K>) => subscriber.next(message));
     // grpc-js emits 'error' (non-OK status) before 'end', so an errored stream never completes.
+    untrack = channel.trackCall(stream);
     stream.on('error', (error: ServiceError) => {
       finished = true;
+      untrack();
       subscriber.error(flameErrorFromServiceError(error, definition.rpcName));
     });
     stream.on('end', () => {
       finished = true;
+      untrack();
       subscriber.complete();
     });
     return () => {
+      untrack();
       if (finished) return;
       // The CANCELLED status that follows arrives as an 'error' event; the listener above
       // stays attached (an EventEmitter 'error' without a listener would throw), and the

@@ -40,6 +40,7 @@ export function unaryCall<K extends FlameUnaryMethodName>(
       return undefined;
     }
     let finished = false;
+    let untrack: () => void = () => undefined;
     const settings = grpcCallSettings(options);
     const call: ClientUnaryCall = channel.frontend.makeUnaryRequest<FlameRequest<K>, FlameResponse<K>>(
       definition.path,
@@ -50,6 +51,7 @@ export function unaryCall<K extends FlameUnaryMethodName>(
       settings.callOptions,
       (error: ServiceError | null, response?: FlameResponse<K>) => {
         finished = true;
+        untrack();
         if (error) {
           subscriber.error(flameErrorFromServiceError(error, definition.rpcName));
           return;
@@ -58,7 +60,9 @@ export function unaryCall<K extends FlameUnaryMethodName>(
         subscriber.complete();
       },
     );
+    untrack = channel.trackCall(call);
     return () => {
+      untrack();
       if (!finished) call.cancel();
     };
   });

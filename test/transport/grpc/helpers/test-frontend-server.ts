@@ -73,18 +73,19 @@ export class TestFrontendServer {
     this.#server = undefined;
   }
 
-  /** Resolves when a call of `method` has arrived. */
-  whenCalled(method: string): Promise<void> {
-    return this.#when(() => this.calls.includes(method));
+  /** Resolves when the next call of `method` (one arriving after this call) has arrived. */
+  nextCall(method: string): Promise<void> {
+    return this.#next(this.calls, method);
   }
 
-  /** Resolves when the server has seen a call of `method` cancelled by the client. */
-  whenCancelled(method: string): Promise<void> {
-    return this.#when(() => this.cancelled.includes(method));
+  /** Resolves when the server sees the next client cancellation of a `method` call. */
+  nextCancellation(method: string): Promise<void> {
+    return this.#next(this.cancelled, method);
   }
 
-  #when(predicate: () => boolean): Promise<void> {
-    if (predicate()) return Promise.resolve();
+  #next(list: string[], method: string): Promise<void> {
+    const seen = list.filter((m) => m === method).length;
+    const predicate = () => list.filter((m) => m === method).length > seen;
     return new Promise((resolve) => this.#waiters.push({ predicate, resolve }));
   }
 
@@ -98,20 +99,31 @@ export class TestFrontendServer {
     }
   }
 
-  #track(method: string, call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): void {
+  /**
+   * Records a call, and its cancellation by the client. grpc-js emits 'cancelled' whenever
+   * the HTTP/2 stream closes, also after the server sent its status, so only a
+   * 'cancelled' before the returned `finish()` was called counts.
+   */
+  #track(method: string, call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): () => void {
+    let finished = false;
     this.#record(this.calls, method);
-    call.on('cancelled', () => this.#record(this.cancelled, method));
+    call.on('cancelled', () => {
+      if (!finished) this.#record(this.cancelled, method);
+    });
+    return () => {
+      finished = true;
+    };
   }
 
   #implementation(): Partial<FrontendServer> {
     return {
       getTask: (call, callback) => {
-        this.#track('GetTask', call);
+        const finish = this.#track('GetTask', call);
         const { sessionId, taskId } = call.request;
+        if (taskId === 'hang') return; // never answers
+        finish();
         if (sessionId === 'ssn-unknown') {
           callback({ code: grpc.status.NOT_FOUND, details: sessionId });
-        } else if (taskId === 'hang') {
-          // never answers
         } else if (taskId === 'big') {
           callback(null, task(sessionId, taskId, TaskState.Succeed, Buffer.alloc(BIG_OUTPUT_BYTES, 7)));
         } else {
@@ -119,10 +131,11 @@ export class TestFrontendServer {
         }
       },
       watchTask: (call) => {
-        this.#track('WatchTask', call);
+        const finish = this.#track('WatchTask', call);
         const { sessionId, taskId } = call.request;
         call.write(task(sessionId, taskId, TaskState.Pending));
         if (taskId === 'hang') return;
+        finish();
         if (taskId === 'fail') {
           call.emit('error', { code: grpc.status.INTERNAL, details: 'storage broke' });
           return;
@@ -132,7 +145,8 @@ export class TestFrontendServer {
         call.end();
       },
       listTask: (call) => {
-        this.#track('ListTask', call);
+        const finish = this.#track('ListTask', call);
+        finish();
         const { sessionId } = call.request;
         if (sessionId !== 'empty') {
           call.write(task(sessionId, '1', TaskState.Pending));
