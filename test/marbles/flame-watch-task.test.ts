@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { flameErrorFromStatus } from '../../src/model/flame/errors.js';
+import type { Task } from '../../src/model/flame/types.js';
 import { backoffPolicy } from '../../src/transport/backoff.js';
 import { watchTaskWith } from '../../src/observables/flame/watch-task-core.js';
 import { TaskWatchGaveUpError } from '../../src/observables/flame/task-watch-gave-up-error.js';
@@ -24,8 +25,8 @@ describe('watchTaskWith', () => {
   it('reconciles with one GetTask at start: the current state first, then the streamed changes', () => {
     const scheduler = marbleScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const watch = cold('-----s|', t);
-      const get = cold('-r|', t);
+      const watch = cold<Task>('-----s|', t);
+      const get = cold<Task>('-r|', t);
       const result = watchTaskWith({ watch: () => watch, get: () => get, policy, scheduler });
       expectObservable(result).toBe('-r---(s|)', t);
       expectSubscriptions(watch.subscriptions).toBe('^----!');
@@ -36,8 +37,8 @@ describe('watchTaskWith', () => {
   it('never emits a state twice nor goes backwards (a late GetTask with an older state is dropped)', () => {
     const scheduler = marbleScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const watch = cold('-r--r-s|', t);
-      const get = cold('---p|', t);
+      const watch = cold<Task>('-r--r-s|', t);
+      const get = cold<Task>('---p|', t);
       const result = watchTaskWith({ watch: () => watch, get: () => get, policy, scheduler });
       expectObservable(result).toBe('-r----(s|)', t);
       expectSubscriptions(watch.subscriptions).toBe('^-----!');
@@ -48,8 +49,8 @@ describe('watchTaskWith', () => {
   it('resumes after a retryable break with exact backoff timing, reconciling each time', () => {
     const scheduler = marbleScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const watches = [cold('--#', t, unavailable), cold('---#', t, unavailable), cold('--s|', t)];
-      const gets = [cold('-p|', t), cold('-----r|', t), cold('-r|', t)];
+      const watches = [cold<Task>('--#', t, unavailable), cold<Task>('---#', t, unavailable), cold<Task>('--s|', t)];
+      const gets = [cold<Task>('-p|', t), cold<Task>('-----r|', t), cold<Task>('-r|', t)];
       const result = watchTaskWith({ watch: callsInOrder(watches), get: callsInOrder(gets), policy, scheduler });
       // break at 2 → wait 10 → cycle at 12, break at 15 (its GetTask still pending is
       // cancelled) → wait 20 → cycle at 35: Running from GetTask at 36, Succeed at 37.
@@ -66,8 +67,8 @@ describe('watchTaskWith', () => {
   it('a streamed message resets the backoff: the next break waits the initial delay again', () => {
     const scheduler = marbleScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const watches = [cold('-#', t, unavailable), cold('-r-#', t, unavailable), cold('-s|', t)];
-      const gets = [cold('-----|'), cold('-----|'), cold('-----|')];
+      const watches = [cold<Task>('-#', t, unavailable), cold<Task>('-r-#', t, unavailable), cold<Task>('-s|', t)];
+      const gets = [cold<Task>('-----|'), cold<Task>('-----|'), cold<Task>('-----|')];
       const result = watchTaskWith({ watch: callsInOrder(watches), get: callsInOrder(gets), policy, scheduler });
       // break at 1 → 11: Running at 12, break at 14 → waits 10 (not 20) → 24: Succeed at 25.
       expectObservable(result).toBe('12ms r 12ms (s|)', t);
@@ -79,8 +80,8 @@ describe('watchTaskWith', () => {
   it('after a stream ends without a terminal state, asks GetTask and re-watches after a delay', () => {
     const scheduler = marbleScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const watches = [cold('--|'), cold('-s|', t)];
-      const gets = [cold('----p|', t), cold('-r|', t), cold('---r|', t)];
+      const watches = [cold<Task>('--|'), cold<Task>('-s|', t)];
+      const gets = [cold<Task>('----p|', t), cold<Task>('-r|', t), cold<Task>('---r|', t)];
       const result = watchTaskWith({ watch: callsInOrder(watches), get: callsInOrder(gets), policy, scheduler });
       // The stream ends at 2 (the reconciling GetTask is dropped); GetTask 2..3 says
       // Running; wait 10 → cycle at 13: Succeed at 14.
@@ -96,8 +97,8 @@ describe('watchTaskWith', () => {
   it('completes when the GetTask after an empty end reports a terminal state', () => {
     const scheduler = marbleScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const watch = cold('---|');
-      const gets = [cold('-r|', t), cold('--c|', t)];
+      const watch = cold<Task>('---|');
+      const gets = [cold<Task>('-r|', t), cold<Task>('--c|', t)];
       const result = watchTaskWith({ watch: () => watch, get: callsInOrder(gets), policy, scheduler });
       expectObservable(result).toBe('-r---(c|)', t);
       expectSubscriptions(watch.subscriptions).toBe('^--!');
@@ -108,8 +109,8 @@ describe('watchTaskWith', () => {
   it('emits the terminal state exactly once when GetTask and the stream both report it', () => {
     const scheduler = marbleScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const watch = cold('--s|', t);
-      const get = cold('--s|', t);
+      const watch = cold<Task>('--s|', t);
+      const get = cold<Task>('--s|', t);
       const result = watchTaskWith({ watch: () => watch, get: () => get, policy, scheduler });
       expectObservable(result).toBe('--(s|)', t);
       expectSubscriptions(watch.subscriptions).toBe('^-!');
@@ -120,8 +121,8 @@ describe('watchTaskWith', () => {
   it('a task already terminal at start: GetTask answers first and the stream is cancelled', () => {
     const scheduler = marbleScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const watch = cold('---s|', t);
-      const get = cold('-s|', t);
+      const watch = cold<Task>('---s|', t);
+      const get = cold<Task>('-s|', t);
       expectObservable(watchTaskWith({ watch: () => watch, get: () => get, policy, scheduler })).toBe('-(s|)', t);
       expectSubscriptions(watch.subscriptions).toBe('^!');
     });
@@ -130,8 +131,8 @@ describe('watchTaskWith', () => {
   it('on Failed, fetches the task with GetTask so that it carries its failure event', () => {
     const scheduler = marbleScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const watch = cold('---f|', t);
-      const gets = [cold('-r|', t), cold('--F|', t)];
+      const watch = cold<Task>('---f|', t);
+      const gets = [cold<Task>('-r|', t), cold<Task>('--F|', t)];
       const result = watchTaskWith({ watch: () => watch, get: callsInOrder(gets), policy, scheduler });
       expectObservable(result).toBe('-r---(F|)', t);
       expectSubscriptions(watch.subscriptions).toBe('^--!');
@@ -142,8 +143,8 @@ describe('watchTaskWith', () => {
   it('on Failed, emits the streamed task if the event fetch fails for good', () => {
     const scheduler = marbleScheduler();
     scheduler.run(({ cold, expectObservable }) => {
-      const watch = cold('-f|', t);
-      const gets = [cold('----|'), cold('-#', undefined, notFound)];
+      const watch = cold<Task>('-f|', t);
+      const gets = [cold<Task>('----|'), cold<Task>('-#', undefined, notFound)];
       const result = watchTaskWith({ watch: () => watch, get: callsInOrder(gets), policy, scheduler });
       expectObservable(result).toBe('--(f|)', t);
     });
@@ -152,8 +153,8 @@ describe('watchTaskWith', () => {
   it('on Failed, retries a retryable event fetch after the backoff delay', () => {
     const scheduler = marbleScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const watch = cold('-f|', t);
-      const gets = [cold('----|'), cold('-#', undefined, unavailable), cold('-F|', t)];
+      const watch = cold<Task>('-f|', t);
+      const gets = [cold<Task>('----|'), cold<Task>('-#', undefined, unavailable), cold<Task>('-F|', t)];
       const result = watchTaskWith({ watch: () => watch, get: callsInOrder(gets), policy, scheduler });
       // fetch 1..2 fails, wait 10 → fetch 12..13.
       expectObservable(result).toBe('13ms (F|)', t);
@@ -164,8 +165,8 @@ describe('watchTaskWith', () => {
   it('unknown ids: the stream ends empty and GetTask NOT_FOUND errors the watch', () => {
     const scheduler = marbleScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const watch = cold('-|');
-      const gets = [cold('---#', undefined, notFound), cold('-#', undefined, notFound)];
+      const watch = cold<Task>('-|');
+      const gets = [cold<Task>('---#', undefined, notFound), cold<Task>('-#', undefined, notFound)];
       const result = watchTaskWith({ watch: () => watch, get: callsInOrder(gets), policy, scheduler });
       expectObservable(result).toBe('--#', undefined, notFound);
       expectSubscriptions(gets[0]!.subscriptions).toBe('^!');
@@ -176,8 +177,8 @@ describe('watchTaskWith', () => {
   it('a non-retryable stream error errors the watch at once and cancels GetTask', () => {
     const scheduler = marbleScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const watch = cold('-#', undefined, invalid);
-      const get = cold('-----r|', t);
+      const watch = cold<Task>('-#', undefined, invalid);
+      const get = cold<Task>('-----r|', t);
       expectObservable(watchTaskWith({ watch: () => watch, get: () => get, policy, scheduler })).toBe(
         '-#',
         undefined,
@@ -191,8 +192,8 @@ describe('watchTaskWith', () => {
     const scheduler = marbleScheduler();
     const short = backoffPolicy({ initialDelayMs: 10, multiplier: 2, jitter: 0, maxAttempts: 2 });
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const watch = cold('-#', undefined, unavailable);
-      const get = cold('-----|');
+      const watch = cold<Task>('-#', undefined, unavailable);
+      const get = cold<Task>('-----|');
       const result = watchTaskWith({ watch: () => watch, get: () => get, policy: short, scheduler });
       // 0..1, wait 10 → 11..12, wait 20 → 32..33, no attempts left.
       expectObservable(result).toBe('33ms #', undefined, unavailable);
@@ -204,8 +205,8 @@ describe('watchTaskWith', () => {
     const scheduler = marbleScheduler();
     const short = backoffPolicy({ initialDelayMs: 10, multiplier: 2, jitter: 0, maxAttempts: 1 });
     scheduler.run(({ cold, expectObservable }) => {
-      const watch = cold('-|');
-      const get = cold('-r|', t);
+      const watch = cold<Task>('-|');
+      const get = cold<Task>('-r|', t);
       const result = watchTaskWith({ watch: () => watch, get: () => get, policy: short, scheduler });
       // The stream ends at 1, before the reconciling GetTask answers (it is dropped);
       // GetTask 1..2 says Running; wait 10 → 12: end at 13 → GetTask 13..14 → no
@@ -217,8 +218,8 @@ describe('watchTaskWith', () => {
   it('a Running → Pending reset after a restart is not re-emitted', () => {
     const scheduler = marbleScheduler();
     scheduler.run(({ cold, expectObservable }) => {
-      const watches = [cold('-r-#', t, unavailable), cold('----s|', t)];
-      const gets = [cold('----|'), cold('-p|', t)];
+      const watches = [cold<Task>('-r-#', t, unavailable), cold<Task>('----s|', t)];
+      const gets = [cold<Task>('----|'), cold<Task>('-p|', t)];
       const result = watchTaskWith({ watch: callsInOrder(watches), get: callsInOrder(gets), policy, scheduler });
       // Running at 1; break at 3 → 13: GetTask says Pending (dropped); Succeed at 17.
       expectObservable(result).toBe('-r 15ms (s|)', t);
@@ -228,8 +229,8 @@ describe('watchTaskWith', () => {
   it('ignores a retryable error of the reconciling GetTask while the stream runs', () => {
     const scheduler = marbleScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const watch = cold('----s|', t);
-      const get = cold('-#', undefined, unavailable);
+      const watch = cold<Task>('----s|', t);
+      const get = cold<Task>('-#', undefined, unavailable);
       expectObservable(watchTaskWith({ watch: () => watch, get: () => get, policy, scheduler })).toBe('----(s|)', t);
       expectSubscriptions(watch.subscriptions).toBe('^---!');
     });
@@ -238,8 +239,8 @@ describe('watchTaskWith', () => {
   it('unsubscribing tears down the open stream and GetTask at that frame', () => {
     const scheduler = marbleScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const watch = cold('--r------s|', t);
-      const get = cold('------p|', t);
+      const watch = cold<Task>('--r------s|', t);
+      const get = cold<Task>('------p|', t);
       const result = watchTaskWith({ watch: () => watch, get: () => get, policy, scheduler });
       expectObservable(result, '^----!').toBe('--r', t);
       expectSubscriptions(watch.subscriptions).toBe('^----!');
@@ -251,8 +252,8 @@ describe('watchTaskWith', () => {
     const scheduler = marbleScheduler();
     let watchCalls = 0;
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const watch = cold('-#', undefined, unavailable);
-      const get = cold('---|');
+      const watch = cold<Task>('-#', undefined, unavailable);
+      const get = cold<Task>('---|');
       const result = watchTaskWith({
         watch: () => {
           watchCalls += 1;
