@@ -1,6 +1,7 @@
 import {
   BehaviorSubject,
   Observable,
+  ReplaySubject,
   SchedulerLike,
   Subject,
   Subscription,
@@ -57,7 +58,7 @@ type InboundFrame = Exclude<SocketEvent, { kind: 'open' }>;
  * ```
  */
 export class PieConnection {
-  /** The connection state; replays the current one. Completes after `closed`. */
+  /** The connection state; replays the current one (also `closed` after completion). Completes after `closed`. */
   readonly state$: Observable<ConnectionState>;
   /** Session numbers: 1 on the first `ready`, 2, 3, … after each reconnect. Replays the current one while ready. */
   readonly ready$: Observable<number>;
@@ -69,7 +70,8 @@ export class PieConnection {
   private readonly options: ReturnType<typeof validateConnectionOptions>;
   private readonly scheduler: SchedulerLike;
   private readonly table = new RequestTable();
-  private readonly state = new BehaviorSubject<ConnectionState>({ kind: 'idle' });
+  // A ReplaySubject (not a BehaviorSubject) so that `closed` is still replayed after completion.
+  private readonly state = new ReplaySubject<ConnectionState>(1);
   private readonly session = new BehaviorSubject<number | undefined>(undefined);
   private readonly readySocket = new BehaviorSubject<WebSocketLike | undefined>(undefined);
   private readonly pushes = new Subject<PiePushFrame>();
