@@ -6,6 +6,12 @@ import type { BackoffPolicy } from '../backoff.js';
  * every Task the Flame server sends carries its full input and output, and the server itself
  * does not limit what it sends (spec section 1), so a 4 MiB limit would make large tasks
  * unreadable.
+ *
+ * @example
+ * ```ts
+ * import { FlameChannel, DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from 'flame-pie-rx/flame';
+ * new FlameChannel('http://127.0.0.1:8080', { maxReceiveMessageBytes: 2 * DEFAULT_MAX_RECEIVE_MESSAGE_BYTES });
+ * ```
  */
 export const DEFAULT_MAX_RECEIVE_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -13,10 +19,24 @@ export const DEFAULT_MAX_RECEIVE_MESSAGE_BYTES = 64 * 1024 * 1024;
  * HTTP/2 keepalive ping interval: 15 s. The Flame server sets only TCP keepalive and sends
  * no pings or stream heartbeats (a WatchTask stream can stay silent for hours), so the
  * client pings to notice a dead peer.
+ *
+ * @example
+ * ```ts
+ * import { FlameChannel, DEFAULT_KEEPALIVE_TIME_MS } from 'flame-pie-rx/flame';
+ * new FlameChannel('http://127.0.0.1:8080', { keepaliveTimeMs: DEFAULT_KEEPALIVE_TIME_MS * 2 });
+ * ```
  */
 export const DEFAULT_KEEPALIVE_TIME_MS = 15_000;
 
-/** How long a keepalive ping may stay unanswered before the connection counts as dead: 5 s. */
+/**
+ * How long a keepalive ping may stay unanswered before the connection counts as dead: 5 s.
+ *
+ * @example
+ * ```ts
+ * import { FlameChannel, DEFAULT_KEEPALIVE_TIMEOUT_MS } from 'flame-pie-rx/flame';
+ * new FlameChannel('http://127.0.0.1:8080', { keepaliveTimeoutMs: DEFAULT_KEEPALIVE_TIMEOUT_MS * 2 });
+ * ```
+ */
 export const DEFAULT_KEEPALIVE_TIMEOUT_MS = 5_000;
 
 /**

@@ -4,6 +4,12 @@ import { FlameEndpointError } from './errors.js';
  * The port used when a Flame endpoint names none. Flame's own default (the port of
  * `cluster.endpoint` in flame-cluster.yaml) is 8080; the Python SDK assumes it too, whereas
  * the Rust SDK would fall back to the scheme's port (80/443). We follow the Python SDK.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_FLAME_PORT, parseFlameEndpoint } from 'flame-pie-rx/flame';
+ * parseFlameEndpoint('http://flame').port === DEFAULT_FLAME_PORT; // => true
+ * ```
  */
 export const DEFAULT_FLAME_PORT = 8080;
 
