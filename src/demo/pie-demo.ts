@@ -1,0 +1,77 @@
+// The Pie half of `npm run demo`: an in-process PieEmulator, a client that uploads a small
+// program, launches it, prints the growing stdout and the return value, and rides out a
+// dropped connection (reconnect, re-authenticate, reattach, replay) on the way.
+import { filter, firstValueFrom, lastValueFrom, share, take, tap } from 'rxjs';
+import { describeConnectionState } from '../transport/connection-state.js';
+import { backoffPolicy } from '../transport/backoff.js';
+import { returnValue, stdoutText } from '../observables/operators/pie/index.js';
+import { PieClient } from '../observables/pie/index.js';
+import { PieEmulator } from '../testing/pie/index.js';
+
+const WORDS = ['Once', ' upon', ' a', ' time,', ' a', ' client', ' lost', ' its', ' connection', ' and', ' found', ' it', ' again.'];
+const DROP_AFTER = 6;
+
+/**
+ * Runs the Pie demo and resolves when everything is closed.
+ *
+ * @example
+ * ```ts
+ * import { runPieDemo } from './pie-demo.js';
+ * await runPieDemo();
+ * ```
+ */
+export async function runPieDemo(): Promise<void> {
+  const emulator = await PieEmulator.start({ detachMode: 'designed' });
+  // The inferlet pauses half-way until the demo has cut the connection, so the second half
+  // is produced while no client is attached: the engine buffers it and replays it on reattach.
+  let resume!: () => void;
+  const connectionCut = new Promise<void>((resolve) => {
+    resume = resolve;
+  });
+  emulator.registerInferlet('story@0.1.0', async (ctx) => {
+    const { words } = JSON.parse(ctx.input) as { words: string[] };
+    for (const [index, word] of words.entries()) {
+      if (index === DROP_AFTER) await connectionCut;
+      ctx.stdout(word);
+      await new Promise((done) => setTimeout(done, 15));
+    }
+    return JSON.stringify({ words: words.length, text: words.join('') });
+  });
+
+  const client = await PieClient.connect(emulator.url, { username: 'demo' }, {
+    backoff: backoffPolicy({ initialDelayMs: 100, maxDelayMs: 100, jitter: 0 }),
+  });
+  const states = client.state$.subscribe((state) => console.log(`  [connection] ${describeConnectionState(state)}`));
+  try {
+    console.log(`ping: ${(await firstValueFrom(client.ping())).toFixed(1)} ms`);
+
+    const manifest = '[package]\nname = "story"\nversion = "0.1.0"\n';
+    // The bytes stand in for a compiled inferlet; the emulator runs the code registered above.
+    const wasm = new Uint8Array(700_000);
+    console.log(`program known before upload: ${await firstValueFrom(client.checkProgram('story@0.1.0'))}`);
+    await lastValueFrom(
+      client.addProgram({ wasm, manifest, forceOverwrite: true }).pipe(
+        tap((p) => console.log(`upload: chunk ${p.sentChunks}/${p.totalChunks} (${p.sentBytes}/${p.totalBytes} bytes)`)),
+      ),
+    );
+    console.log('upload: installed');
+
+    const events$ = client.launchProcess('story@0.1.0', { words: WORDS }).pipe(share());
+    const printing = events$.pipe(stdoutText()).subscribe((text) => console.log(`stdout so far: ${text}`));
+    const result = lastValueFrom(events$.pipe(returnValue<{ words: number; text: string }>()));
+
+    await lastValueFrom(events$.pipe(filter((e) => e.kind === 'stdout'), take(DROP_AFTER)));
+    console.log('-- dropping every connection at the engine --');
+    emulator.dropConnections();
+    while (emulator.connectionCount > 0) await new Promise((done) => setTimeout(done, 5));
+    resume();
+
+    const value = await result;
+    printing.unsubscribe();
+    console.log(`return value: ${JSON.stringify(value)}`);
+  } finally {
+    states.unsubscribe();
+    client.close();
+    await emulator.close();
+  }
+}
