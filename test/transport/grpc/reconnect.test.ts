@@ -1,4 +1,4 @@
-import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { filter, firstValueFrom, lastValueFrom, timeout, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlameUnavailableError } from '../../../src/model/flame/errors.js';
 import type { ConnectionState } from '../../../src/transport/connection-state.js';
@@ -53,13 +53,20 @@ describe('FlameChannel connection state and reconnection over loopback', () => {
     const port = await freePort();
     const channel = track(new FlameChannel(`http://127.0.0.1:${port}`, { backoff: fastBackoff }));
     const states = recordStates(channel);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await firstValueFrom(
+      channel.state$.pipe(
+        filter((s) => s.kind === 'reconnecting' && s.attempt === 5),
+        timeout(5000),
+      ),
+    );
     const waits = states.filter((s) => s.kind === 'reconnecting').map((s) => [s.attempt, s.delayMs]);
-    // 20, 40, 80, 100 (capped): at least the first three fit in 250 ms
-    expect(waits.slice(0, 3)).toEqual([
+    // doubling from 20 ms, capped at 100 ms
+    expect(waits).toEqual([
       [1, 20],
       [2, 40],
       [3, 80],
+      [4, 100],
+      [5, 100],
     ]);
   });
 
