@@ -19,6 +19,11 @@ export interface WatchTaskCoreOptions {
   readonly shouldRetry?: ShouldRetry;
   /** Random source for the policy's jitter, [0, 1). */
   readonly random?: () => number;
+  /**
+   * A state the caller has already seen (e.g. `Pending` from CreateTask): it and earlier
+   * states are not emitted again.
+   */
+  readonly seenState?: TaskState;
 }
 
 /** Progress order of task states: Pending < Running < any terminal state. */
@@ -69,7 +74,7 @@ export function watchTaskWith(options: WatchTaskCoreOptions): Observable<Task> {
   const shouldRetry = options.shouldRetry ?? retryTransient;
 
   return new Observable<Task>((subscriber) => {
-    let lastRank = -1;
+    let lastRank = options.seenState === undefined ? -1 : STATE_RANK[options.seenState];
     let attempt = 0; // consecutive retries without a streamed message
     // Everything the current step runs (a stream, a GetTask, a delay). Starting a new
     // step, finishing or failing closes it; callbacks of a closed step are ignored.

@@ -1,0 +1,102 @@
+import { Observable, defer, map } from 'rxjs';
+import { checkApplicationResult } from '../../model/flame/errors.js';
+import { applicationFromProto, applicationSpecToProto } from '../../model/flame/convert.js';
+import type { Application, ApplicationSpecInput } from '../../model/flame/types.js';
+import { unaryCall } from '../../transport/grpc/unary.js';
+import type { FlameClientCallOptions, FlameClientContext } from './context.js';
+import { compareText } from './order.js';
+
+/**
+ * RegisterApplication. Emits once (`undefined`) on success; a `Result` with a non-zero
+ * return code (a bad name, a duplicate) errors with `ApplicationRequestError`; a bad spec
+ * errors with `FlameInvalidArgumentError` (server) or `ApplicationSpecError` (client).
+ *
+ * @example
+ * ```ts
+ * import { registerApplication } from 'flame-pie-rx/flame';
+ * registerApplication(context, 'echo', { command: '/usr/bin/echo-service' }).subscribe();
+ * ```
+ */
+export function registerApplication(
+  context: FlameClientContext,
+  name: string,
+  spec: ApplicationSpecInput,
+  call: FlameClientCallOptions = {},
+): Observable<void> {
+  return defer(() =>
+    unaryCall(context.channel, 'registerApplication', { name, application: applicationSpecToProto(spec) }, call),
+  ).pipe(map((result) => checkApplicationResult(result, 'RegisterApplication', name)));
+}
+
+/**
+ * UpdateApplication: replaces the whole spec (not a merge). Refused (`ApplicationRequestError`)
+ * while the application has open sessions or when it is unknown.
+ *
+ * @example
+ * ```ts
+ * import { updateApplication } from 'flame-pie-rx/flame';
+ * updateApplication(context, 'echo', { command: '/usr/bin/echo-service', maxInstances: 4 }).subscribe();
+ * ```
+ */
+export function updateApplication(
+  context: FlameClientContext,
+  name: string,
+  spec: ApplicationSpecInput,
+  call: FlameClientCallOptions = {},
+): Observable<void> {
+  return defer(() =>
+    unaryCall(context.channel, 'updateApplication', { name, application: applicationSpecToProto(spec) }, call),
+  ).pipe(map((result) => checkApplicationResult(result, 'UpdateApplication', name)));
+}
+
+/**
+ * UnregisterApplication. Refused (`ApplicationRequestError`) while the application has open
+ * sessions or when it is unknown; its closed sessions disappear with it.
+ *
+ * @example
+ * ```ts
+ * import { unregisterApplication } from 'flame-pie-rx/flame';
+ * unregisterApplication(context, 'echo').subscribe();
+ * ```
+ */
+export function unregisterApplication(
+  context: FlameClientContext,
+  name: string,
+  call: FlameClientCallOptions = {},
+): Observable<void> {
+  return unaryCall(context.channel, 'unregisterApplication', { name }, call).pipe(
+    map((result) => checkApplicationResult(result, 'UnregisterApplication', name)),
+  );
+}
+
+/**
+ * GetApplication; an unknown name errors with `FlameNotFoundError`.
+ *
+ * @example
+ * ```ts
+ * import { getApplication } from 'flame-pie-rx/flame';
+ * getApplication(context, 'flmping').subscribe((app) => console.log(app.state));
+ * ```
+ */
+export function getApplication(
+  context: FlameClientContext,
+  name: string,
+  call: FlameClientCallOptions = {},
+): Observable<Application> {
+  return unaryCall(context.channel, 'getApplication', { name }, call).pipe(map(applicationFromProto));
+}
+
+/**
+ * ListApplication, as one array sorted by name (the server's order is unspecified).
+ *
+ * @example
+ * ```ts
+ * import { listApplications } from 'flame-pie-rx/flame';
+ * listApplications(context).subscribe((apps) => console.log(apps.map((a) => a.name)));
+ * ```
+ */
+export function listApplications(context: FlameClientContext, call: FlameClientCallOptions = {}): Observable<Application[]> {
+  return unaryCall(context.channel, 'listApplication', {}, call).pipe(
+    map((list) => list.applications.map(applicationFromProto).sort((a, b) => compareText(a.name, b.name))),
+  );
+}

@@ -1,0 +1,154 @@
+import { Observable, concat, defer, last, map, of, switchMap } from 'rxjs';
+import { CodecError } from '../../model/flame/errors.js';
+import { TaskCodec, bytesCodec } from '../../model/flame/codec.js';
+import type { Task, TaskState } from '../../model/flame/types.js';
+import { taskFailureMessage } from '../operators/flame/task-failure.js';
+import { taskOutput } from '../operators/flame/task-output.js';
+import type { FlameClientCallOptions, FlameClientContext } from './context.js';
+import { createTask } from './tasks.js';
+import { WatchTaskOptions, watchTask } from './watch-task.js';
+
+/** Options of `runTask`: the watch's, plus the CreateTask call's. */
+export interface RunTaskOptions extends Omit<WatchTaskOptions, 'seenState'> {
+  /** Options of the CreateTask call (e.g. `deadlineMs`). */
+  readonly createTaskCall?: FlameClientCallOptions;
+}
+
+/** Codecs of a typed `run`/`invoke`: how the input is encoded and the output decoded. */
+export interface TaskCodecs<I, O> {
+  readonly input: TaskCodec<I>;
+  readonly output: TaskCodec<O>;
+}
+
+/** The outcome of `run`: the task's final state and, when it succeeded, its decoded output. */
+export interface TaskRunResult<O> {
+  readonly taskId: string;
+  readonly sessionId: string;
+  readonly state: TaskState;
+  /** The decoded output; only for a Succeed task (Flame may store output of failed tasks too, but it is not decoded). */
+  readonly output?: O;
+  /** For a Failed task: the message of its last failure event, when the service gave one. */
+  readonly failureMessage?: string;
+}
+
+/**
+ * Creates a task and follows it as one cold Observable: emits the created task (Pending),
+ * then each new state, the terminal one last, then completes. Each subscription creates a
+ * NEW task (no idempotency: errors of CreateTask are not retried).
+ *
+ * Unsubscribing before the end stops watching only: the task keeps running on the server
+ * (Flame has no cancel-task RPC; closing the session cancels its Pending tasks).
+ *
+ * @example
+ * ```ts
+ * import { runTask } from 'flame-pie-rx/flame';
+ * runTask(client, 'echo-a1B2c3', new TextEncoder().encode('hi')).subscribe((t) => console.log(t.id, t.state));
+ * ```
+ */
+export function runTask(
+  context: FlameClientContext,
+  sessionId: string,
+  input?: Uint8Array,
+  options: RunTaskOptions = {},
+): Observable<Task> {
+  const { createTaskCall, ...watchOptions } = options;
+  return createTask(context, sessionId, input, createTaskCall).pipe(
+    switchMap((created) =>
+      concat(of(created), watchTask(context, sessionId, created.id, { ...watchOptions, seenState: created.state })),
+    ),
+  );
+}
+
+/** Encodes an input with its codec; without one, only bytes (or nothing) are accepted. */
+function encodeInput(input: unknown, codec: TaskCodec<unknown> | undefined): Uint8Array | undefined {
+  if (codec) return codec.encode(input);
+  if (input === undefined || input instanceof Uint8Array) return bytesCodec.encode(input);
+  throw new CodecError(`task input must be a Uint8Array without an input codec, got ${typeof input}`);
+}
+
+/**
+ * Runs one task and emits its outcome once it ends: `{ taskId, sessionId, state, output?,
+ * failureMessage? }` (like the SDKs' `run`). A Failed or Cancelled task is a normal
+ * result here, not an error; transport and codec errors are errors. Without codecs input
+ * and output are raw bytes.
+ *
+ * Unsubscribing stops watching; the task keeps running on the server.
+ *
+ * @example
+ * ```ts
+ * import { run, jsonCodec } from 'flame-pie-rx/flame';
+ * run(client, 'sum-a1B2c3', [1, 2], { input: jsonCodec<number[]>(), output: jsonCodec<number>() })
+ *   .subscribe((r) => console.log(r.state, r.output ?? r.failureMessage));
+ * ```
+ */
+export function run(
+  context: FlameClientContext,
+  sessionId: string,
+  input?: Uint8Array,
+  options?: RunTaskOptions,
+): Observable<TaskRunResult<Uint8Array | undefined>>;
+export function run<I, O>(
+  context: FlameClientContext,
+  sessionId: string,
+  input: I,
+  options: RunTaskOptions & TaskCodecs<I, O>,
+): Observable<TaskRunResult<O>>;
+export function run(
+  context: FlameClientContext,
+  sessionId: string,
+  input?: unknown,
+  options: RunTaskOptions & Partial<TaskCodecs<unknown, unknown>> = {},
+): Observable<TaskRunResult<unknown>> {
+  const { input: inputCodec, output: outputCodec, ...runOptions } = options;
+  const decoder = outputCodec ?? bytesCodec;
+  return defer(() => runTask(context, sessionId, encodeInput(input, inputCodec), runOptions)).pipe(
+    last(),
+    map((task): TaskRunResult<unknown> => {
+      const failureMessage = taskFailureMessage(task);
+      return {
+        taskId: task.id,
+        sessionId: task.sessionId,
+        state: task.state,
+        ...(task.state === 'Succeed' ? { output: decoder.decode(task.output) } : {}),
+        ...(failureMessage === undefined ? {} : { failureMessage }),
+      };
+    }),
+  );
+}
+
+/**
+ * Runs one task and emits its decoded output, then completes (like the SDKs' `invoke`). A
+ * task that ends Failed or Cancelled errors with `TaskFailedError` naming the task,
+ * session, state and failure message. Without codecs input and output are raw bytes.
+ *
+ * Unsubscribing stops watching; the task keeps running on the server.
+ *
+ * @example
+ * ```ts
+ * import { invoke, textCodec } from 'flame-pie-rx/flame';
+ * invoke(client, 'echo-a1B2c3', 'hello', { input: textCodec, output: textCodec }).subscribe(console.log);
+ * ```
+ */
+export function invoke(
+  context: FlameClientContext,
+  sessionId: string,
+  input?: Uint8Array,
+  options?: RunTaskOptions,
+): Observable<Uint8Array | undefined>;
+export function invoke<I, O>(
+  context: FlameClientContext,
+  sessionId: string,
+  input: I,
+  options: RunTaskOptions & TaskCodecs<I, O>,
+): Observable<O>;
+export function invoke(
+  context: FlameClientContext,
+  sessionId: string,
+  input?: unknown,
+  options: RunTaskOptions & Partial<TaskCodecs<unknown, unknown>> = {},
+): Observable<unknown> {
+  const { input: inputCodec, output: outputCodec, ...runOptions } = options;
+  return defer(() => runTask(context, sessionId, encodeInput(input, inputCodec), runOptions)).pipe(
+    taskOutput(outputCodec ?? bytesCodec),
+  );
+}

@@ -1,0 +1,93 @@
+import { Observable, defer, map } from 'rxjs';
+import { sessionFromProto, sessionSpecToProto } from '../../model/flame/convert.js';
+import {
+  SessionOptions,
+  assertSameSessionId,
+  resolveSessionOptions,
+  validateSessionId,
+} from '../../model/flame/session-options.js';
+import { unaryCall } from '../../transport/grpc/unary.js';
+import type { FlameClientCallOptions, FlameClientContext } from './context.js';
+import { FlameSession } from './session-handle.js';
+
+/**
+ * CreateSession with the defaults of spec 4.2 (a generated id `<application>-<6 chars>`
+ * unless `id` is given; a plain string is the application name); emits a `FlameSession`.
+ * Bad options error with `SessionOptionsError` or `ResourceRequirementParseError` before
+ * any call; an unknown application with `FlameNotFoundError`; a taken id with
+ * `FlameAlreadyExistsError`.
+ *
+ * @example
+ * ```ts
+ * import { createSession } from 'flame-pie-rx/flame';
+ * createSession(client, { application: 'echo', resreq: 'cpu=1,mem=1g' }).subscribe((s) => console.log(s.id));
+ * ```
+ */
+export function createSession(
+  context: FlameClientContext,
+  options: SessionOptions | string,
+  call: FlameClientCallOptions = {},
+): Observable<FlameSession> {
+  return defer(() => {
+    const resolved = resolveSessionOptions(options);
+    return unaryCall(
+      context.channel,
+      'createSession',
+      { sessionId: resolved.id, session: sessionSpecToProto(resolved) },
+      call,
+    );
+  }).pipe(map((proto) => new FlameSession(context, sessionFromProto(proto))));
+}
+
+/**
+ * OpenSession without a spec: the session must exist and be Open (`FlameNotFoundError`
+ * for an unknown id, `FlameInvalidArgumentError` for a closed one; a malformed id is
+ * refused with `SessionOptionsError` before any call).
+ *
+ * @example
+ * ```ts
+ * import { openSession } from 'flame-pie-rx/flame';
+ * openSession(client, 'echo-a1B2c3').subscribe((s) => console.log(s.info.pending));
+ * ```
+ */
+export function openSession(
+  context: FlameClientContext,
+  sessionId: string,
+  call: FlameClientCallOptions = {},
+): Observable<FlameSession> {
+  return defer(() => unaryCall(context.channel, 'openSession', { sessionId: validateSessionId(sessionId) }, call)).pipe(
+    map((proto) => new FlameSession(context, sessionFromProto(proto))),
+  );
+}
+
+/**
+ * OpenSession with a spec (get-or-create, spec 3.4.7): the Open session `sessionId` if its
+ * spec matches, otherwise a new one. A mismatch (application, resreq, min/max instances,
+ * priority; the server compares RESOLVED values, so give the same resreq and priority as
+ * at creation) errors with `FlameInvalidArgumentError`; `options.id`, when given, must equal
+ * `sessionId` (`SessionOptionsError`); a closed session is not reopened.
+ *
+ * @example
+ * ```ts
+ * import { openOrCreateSession } from 'flame-pie-rx/flame';
+ * openOrCreateSession(client, 'nightly-report', { application: 'echo' }).subscribe((s) => console.log(s.id));
+ * ```
+ */
+export function openOrCreateSession(
+  context: FlameClientContext,
+  sessionId: string,
+  options: SessionOptions | string,
+  call: FlameClientCallOptions = {},
+): Observable<FlameSession> {
+  return defer(() => {
+    assertSameSessionId(sessionId, options);
+    const base = typeof options === 'string' ? { application: options } : options;
+    const resolved = resolveSessionOptions({ ...base, id: sessionId });
+    return unaryCall(
+      context.channel,
+      'openSession',
+      { sessionId: resolved.id, session: sessionSpecToProto(resolved) },
+      call,
+    );
+  }).pipe(map((proto) => new FlameSession(context, sessionFromProto(proto))));
+}

@@ -1,0 +1,69 @@
+import { Observable, defer, map } from 'rxjs';
+import { taskFromProto } from '../../model/flame/convert.js';
+import { bytesToProto } from '../../model/flame/convert-scalars.js';
+import type { Task } from '../../model/flame/types.js';
+import { serverStreamCall } from '../../transport/grpc/server-stream.js';
+import { unaryCall } from '../../transport/grpc/unary.js';
+import type { FlameClientCallOptions, FlameClientContext } from './context.js';
+
+/**
+ * CreateTask: emits the new task (Pending, no events). Each subscription creates another
+ * task: Flame has no idempotency key, so do not blindly retry this call. Unknown session:
+ * `FlameNotFoundError`; closed session: `FlameInvalidArgumentError`.
+ *
+ * @example
+ * ```ts
+ * import { createTask } from 'flame-pie-rx/flame';
+ * createTask(context, 'echo-a1B2c3', new TextEncoder().encode('hi')).subscribe((t) => console.log(t.id));
+ * ```
+ */
+export function createTask(
+  context: FlameClientContext,
+  sessionId: string,
+  input?: Uint8Array,
+  call: FlameClientCallOptions = {},
+): Observable<Task> {
+  return defer(() =>
+    unaryCall(context.channel, 'createTask', { task: { sessionId, input: bytesToProto(input) } }, call),
+  ).pipe(map(taskFromProto));
+}
+
+/**
+ * GetTask: the task with its full event history (the only call that returns task events,
+ * hence the only source of a failure message). A non-numeric task id errors with
+ * `FlameInvalidArgumentError`; unknown ids with `FlameNotFoundError`.
+ *
+ * @example
+ * ```ts
+ * import { getTask } from 'flame-pie-rx/flame';
+ * getTask(context, 'echo-a1B2c3', '1').subscribe((t) => console.log(t.state, t.events.length));
+ * ```
+ */
+export function getTask(
+  context: FlameClientContext,
+  sessionId: string,
+  taskId: string,
+  call: FlameClientCallOptions = {},
+): Observable<Task> {
+  return unaryCall(context.channel, 'getTask', { sessionId, taskId }, call).pipe(map(taskFromProto));
+}
+
+/**
+ * ListTask: a stream of every task of the session (a snapshot, in no particular order;
+ * sort by `compareTaskIds` if order matters), then complete. Tasks carry no events.
+ * Unknown session: `FlameNotFoundError`.
+ *
+ * @example
+ * ```ts
+ * import { listTasks } from 'flame-pie-rx/flame';
+ * import { toArray } from 'rxjs';
+ * listTasks(context, 'echo-a1B2c3').pipe(toArray()).subscribe((tasks) => console.log(tasks.length));
+ * ```
+ */
+export function listTasks(
+  context: FlameClientContext,
+  sessionId: string,
+  call: FlameClientCallOptions = {},
+): Observable<Task> {
+  return serverStreamCall(context.channel, 'listTask', { sessionId }, call).pipe(map(taskFromProto));
+}
