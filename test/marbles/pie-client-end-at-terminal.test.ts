@@ -3,6 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { endAtTerminalEvent } from '../../src/observables/pie/end-at-terminal-event.js';
 import { PieProcessFailedError } from '../../src/model/pie/errors.js';
 import type { ProcessEvent } from '../../src/model/pie/events.js';
+import { stdoutText } from '../../src/observables/operators/pie/index.js';
 
 const events: Record<string, ProcessEvent> = {
   a: { kind: 'stdout', processId: 'p', text: 'a' },
@@ -49,6 +50,19 @@ describe('endAtTerminalEvent (marbles)', () => {
       const endless = hot('a-b-m-a-b', events);
       expectObservable(endless.pipe(endAtTerminalEvent()), '^---!').toBe('a-b-', events);
       expectSubscriptions(endless.subscriptions).toBe('^---!');
+    });
+  });
+
+  it('the guide\u2019s example: with stdoutText, the text grows and the source is left at the return', () => {
+    scheduler().run(({ hot, expectObservable, expectSubscriptions }) => {
+      const guide = {
+        a: { kind: 'stdout', processId: 'p', text: 'Hel' },
+        b: { kind: 'stdout', processId: 'p', text: 'lo' },
+        r: { kind: 'return', processId: 'p', value: '{}' },
+      } as const;
+      const source = hot('-a-b-r-a|', guide);
+      expectObservable(source.pipe(endAtTerminalEvent(), stdoutText())).toBe('-x-y-|', { x: 'Hel', y: 'Hello' });
+      expectSubscriptions(source.subscriptions).toBe('^----!');
     });
   });
 });
