@@ -1,6 +1,6 @@
-import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TaskState } from '../../../src/gen/flame/v1/types.js';
+import { type Observable, firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { type ApplicationList, type Task, TaskState } from '../../../src/gen/flame/v1/types.js';
 import {
   FlameCancelledError,
   FlameDeadlineExceededError,
@@ -8,7 +8,7 @@ import {
   FlameNotFoundError,
   FlameUnavailableError,
 } from '../../../src/model/flame/errors.js';
-import { FlameChannel, FlameChannelClosedError, unaryCall } from '../../../src/transport/grpc/index.js';
+import { FlameChannel, FlameChannelClosedError, serverStreamCall, unaryCall } from '../../../src/transport/grpc/index.js';
 import { errorOf, fastBackoff, freePort } from './helpers/channel-helpers.js';
 import { BIG_OUTPUT_BYTES, TestFrontendServer } from './helpers/test-frontend-server.js';
 
@@ -38,6 +38,21 @@ describe('unaryCall over loopback', () => {
     expect(task.metadata?.id).toBe('7');
     expect(task.spec?.sessionId).toBe('ssn-1');
     expect(task.status?.state).toBe(TaskState.Succeed);
+  });
+
+  it('is typed by the method name: request and response come from the generated definitions', () => {
+    expectTypeOf(unaryCall(channel, 'getTask', { sessionId: 's', taskId: '1' })).toEqualTypeOf<Observable<Task>>();
+    expectTypeOf(unaryCall(channel, 'listApplication', {})).toEqualTypeOf<Observable<ApplicationList>>();
+    expectTypeOf(serverStreamCall(channel, 'listTask', { sessionId: 's' })).toEqualTypeOf<Observable<Task>>();
+    const misuses = () => [
+      // @ts-expect-error watchTask streams: it is not a unary method
+      unaryCall(channel, 'watchTask', { sessionId: 's', taskId: '1' }),
+      // @ts-expect-error getTask is unary: it is not a streaming method
+      serverStreamCall(channel, 'getTask', { sessionId: 's', taskId: '1' }),
+      // @ts-expect-error getTask needs a taskId
+      unaryCall(channel, 'getTask', { sessionId: 's' }),
+    ];
+    expect(misuses).toBeTypeOf('function');
   });
 
   it('is cold: nothing is sent before subscription, each subscription makes one call', async () => {
