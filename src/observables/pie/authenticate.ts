@@ -5,11 +5,32 @@ import type { PieResponse } from '../../transport/ws/messages.js';
 import { decodeBase64, encodeBase64 } from './base64.js';
 import type { ResolvedCredentials } from './credentials.js';
 
-/** The exact `auth_identify` result of an engine with authentication disabled (spec 3.2). */
+/**
+ * The exact `auth_identify` result of an engine with authentication disabled (spec 3.2).
+ *
+ * @example
+ * ```ts
+ * response.result === AUTH_DISABLED_RESULT; // the connection is authenticated already
+ * ```
+ */
 export const AUTH_DISABLED_RESULT = 'Authenticated (Engine disabled authentication)';
-/** What every auth message answers once the connection is authenticated (spec 2.4.14). */
+/**
+ * What every auth message answers once the connection is authenticated (spec 2.4.14).
+ *
+ * @example
+ * ```ts
+ * ALREADY_AUTHENTICATED_RESULT; // => 'Already authenticated'
+ * ```
+ */
 export const ALREADY_AUTHENTICATED_RESULT = 'Already authenticated';
-/** Challenge length in bytes (spec 3.2). */
+/**
+ * Challenge length in bytes (spec 3.2).
+ *
+ * @example
+ * ```ts
+ * decodeBase64(challengeText)?.length === CHALLENGE_BYTES; // => true for a well-formed challenge
+ * ```
+ */
 export const CHALLENGE_BYTES = 48;
 
 function authFailure(response: PieResponse, secrets: string[]): PieAuthError {

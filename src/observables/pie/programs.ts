@@ -38,7 +38,14 @@ export interface UploadProgress {
   readonly totalBytes: number;
 }
 
-/** The engine's reply to a successful upload (spec 2.5). */
+/**
+ * The engine's reply to a successful upload (spec 2.5).
+ *
+ * @example
+ * ```ts
+ * response.ok && response.result === PROGRAM_INSTALLED_RESULT; // the upload was accepted
+ * ```
+ */
 export const PROGRAM_INSTALLED_RESULT = 'Program installed successfully';
 
 const encoder = new TextEncoder();

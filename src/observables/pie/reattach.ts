@@ -30,7 +30,14 @@ export function processesToReattach(candidates: Iterable<ReattachCandidate>, ses
   return ids;
 }
 
-/** Result text of a successful `attach_process` (spec 2.4.9). */
+/**
+ * Result text of a successful `attach_process` (spec 2.4.9).
+ *
+ * @example
+ * ```ts
+ * PROCESS_ATTACHED_RESULT; // => 'Process attached'
+ * ```
+ */
 export const PROCESS_ATTACHED_RESULT = 'Process attached';
 
 /**

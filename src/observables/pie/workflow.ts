@@ -32,7 +32,16 @@ export interface PieWorkflow {
   cancel(): Observable<void>;
 }
 
-/** Book-keeping of one workflow, for reattachment after a reconnect. */
+/**
+ * The `PieWorkflow` a client hands out, with the book-keeping for reattachment after a
+ * reconnect (attached, on which session, listened to).
+ *
+ * @example
+ * ```ts
+ * const entry = new WorkflowEntry(context, workflowId, context.session$.value);
+ * entry.events$.subscribe(console.log);
+ * ```
+ */
 export class WorkflowEntry implements PieWorkflow {
   attached = true;
   attachedSession: number;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { filter, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { filter, firstValueFrom, lastValueFrom, take, tap, toArray } from 'rxjs';
+import { fileURLToPath } from 'node:url';
 import { delay, harness } from './helpers.js';
 import { backoffPolicy } from '../../../src/transport/backoff.js';
 import { PieProcessLostError } from '../../../src/model/pie/errors.js';
@@ -8,6 +9,7 @@ import type { PieProcess } from '../../../src/observables/pie/process-handle.js'
 import type { PieEmulator } from '../../../src/testing/pie/index.js';
 
 const h = harness();
+const calcServer = fileURLToPath(new URL('./fixtures/calc-mcp-server.mjs', import.meta.url));
 afterEach(() => h.cleanup());
 
 /**
@@ -165,5 +167,50 @@ describe('PieClient reconnect and reattach', () => {
     const events = await follow(process, 3);
     expect(events.at(-1)).toBe('return:{"count":3,"word":"finish"}');
     expect(emu.received.filter((m) => m.type === 'attach_process')).toHaveLength(0);
+  });
+
+  it('local MCP servers are registered again on the new connection', async () => {
+    const emu = await h.emulator({ detachMode: 'designed' });
+    emu.registerInferlet('adder@1.0.0', async (ctx) => ctx.mcp('calc', 'tools/call', { name: 'add', arguments: { a: 20, b: 22 } }));
+    const client = await h.client(emu, undefined, { backoff: reconnectAfter50ms });
+    await lastValueFrom(client.registerMcpServer('calc', { command: globalThis.process.execPath, args: [calcServer] }), {
+      defaultValue: undefined,
+    });
+    await dropAndWaitClosed(emu, client);
+    await waitForState(client, 'ready');
+    const result = await lastValueFrom(client.launchProcess('adder@1.0.0'));
+    expect(JSON.parse((result as { value: string }).value)).toEqual({ content: [{ type: 'text', text: '42' }] });
+    expect(emu.received.filter((m) => m.type === 'register_mcp_server')).toHaveLength(2);
+  });
+
+  it('a listened-to workflow is reattached and its buffered children events are replayed', async () => {
+    const emu = await h.emulator({ detachMode: 'designed' });
+    const gate = new Gate();
+    const finish = new Gate(); // a workflow that has finished is gone (attach: Workflow not found)
+    emu.registerInferlet('child@1.0.0', async (ctx) => {
+      ctx.stdout('before');
+      await gate.passed;
+      ctx.stdout('after');
+      await finish.passed;
+      return 'done';
+    });
+    const client = await h.client(emu, undefined, { backoff: reconnectAfter50ms });
+    const workflow = await firstValueFrom(client.submitWorkflow({ type: 'process', program_name: 'child@1.0.0' }));
+    const seen: string[] = [];
+    const finished = lastValueFrom(
+      workflow.events$.pipe(
+        tap((e) => seen.push(e.kind === 'return' ? `return ${e.value}` : `${e.kind} ${'text' in e ? e.text : ''}`)),
+        filter((e) => e.kind === 'return'),
+        take(1),
+      ),
+    );
+    while (!seen.includes('stdout before')) await delay(2);
+    await dropAndWaitClosed(emu, client);
+    gate.open();
+    while (!seen.includes('stdout after')) await delay(2);
+    finish.open();
+    await finished;
+    expect(seen).toEqual(['stdout before', 'stdout after', 'return done']);
+    expect(emu.received.filter((m) => m.type === 'attach_workflow')).toHaveLength(1);
   });
 });

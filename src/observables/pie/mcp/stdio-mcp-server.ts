@@ -16,9 +16,23 @@ export interface McpServerCommand {
   readonly cwd?: string;
 }
 
-/** The MCP protocol version of the `initialize` handshake every Pie client uses (spec 2.6). */
+/**
+ * The MCP protocol version of the `initialize` handshake every Pie client uses (spec 2.6).
+ *
+ * @example
+ * ```ts
+ * MCP_PROTOCOL_VERSION; // => '2024-11-05'
+ * ```
+ */
 export const MCP_PROTOCOL_VERSION = '2024-11-05';
-/** JSON-RPC error code for a dead, unknown or failing local server (spec 2.6). */
+/**
+ * JSON-RPC error code for a dead, unknown or failing local server (spec 2.6).
+ *
+ * @example
+ * ```ts
+ * JSON.stringify({ code: MCP_SERVER_ERROR, message: "MCP server 'x' not registered" });
+ * ```
+ */
 export const MCP_SERVER_ERROR = -32000;
 
 interface ChildLike {
