@@ -9,11 +9,13 @@ import {
   firstValueFrom,
   map,
   merge,
+  of,
   switchMap,
+  timeout,
 } from 'rxjs';
 import type { BackoffPolicy } from '../../transport/backoff.js';
 import type { ConnectionState } from '../../transport/connection-state.js';
-import { PieConnectionLostError, PieError } from '../../model/pie/errors.js';
+import { PieConnectionLostError, PieError, PieTimeoutError } from '../../model/pie/errors.js';
 import type { ProcessEvent } from '../../model/pie/events.js';
 import { normalizeProcessId } from '../../model/pie/process-id.js';
 import { type ModelStatus, type ProcessInfo, parseModelStatus, parseProcessList } from '../../model/pie/results.js';
@@ -69,6 +71,11 @@ export interface PieClientOptions {
   readonly orphanBufferSize?: number;
   /** Largest incoming file, in bytes. Default 256 MiB. */
   readonly maxFileBytes?: number;
+  /**
+   * How long `connect` waits for the first ready connection (reconnect attempts included)
+   * before giving up with `PieTimeoutError`. Default 30 000 ms.
+   */
+  readonly connectTimeoutMs?: number;
 }
 
 /**
@@ -157,8 +164,16 @@ export class PieClient {
       ...(options.webSocketFactory ? { webSocketFactory: options.webSocketFactory } : {}),
     });
     const client = new PieClient(connection, options);
+    const connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
     const first = await firstValueFrom(
-      connection.state$.pipe(filter((s) => s.kind === 'ready' || s.kind === 'closed')),
+      connection.state$.pipe(
+        filter((s) => s.kind === 'ready' || s.kind === 'closed'),
+        timeout({
+          first: connectTimeoutMs,
+          scheduler: options.scheduler ?? asyncScheduler,
+          with: () => of<ConnectionState>({ kind: 'closed', error: new PieTimeoutError({ request: 'connect', timeoutMs: connectTimeoutMs }) }),
+        }),
+      ),
       { defaultValue: { kind: 'closed' } as ConnectionState },
     );
     if (first.kind === 'closed') {

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { harness } from './helpers.js';
-import { PieTimeoutError } from '../../../src/model/pie/errors.js';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { fastBackoff, harness } from './helpers.js';
+import { PieClient } from '../../../src/observables/pie/pie-client.js';
+import { PieError, PieTimeoutError } from '../../../src/model/pie/errors.js';
 
 const h = harness();
 afterEach(() => h.cleanup());
@@ -30,5 +33,19 @@ describe('PieClient basics against PieEmulator', () => {
     const events = await lastValueFrom(client.launchProcess('count@1.0.0', { n: 3 }).pipe(toArray()));
     expect(events.map((e) => e.kind)).toEqual(['stdout', 'stdout', 'stdout', 'stderr', 'return']);
     expect(events.at(-1)).toMatchObject({ kind: 'return', value: '{"n":3}' });
+  });
+
+  it('connect gives up with PieTimeoutError when nothing answers, and rejects a bad URL at once', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const error = await PieClient.connect(`ws://127.0.0.1:${port}`, { username: 'x' }, {
+      connectTimeoutMs: 300,
+      backoff: fastBackoff,
+      heartbeat: false,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PieTimeoutError);
+    await expect(PieClient.connect('http://127.0.0.1:1', { username: 'x' })).rejects.toBeInstanceOf(PieError);
   });
 });
