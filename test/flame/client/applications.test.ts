@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ApplicationRequestError,
+  FlameInvalidArgumentError,
+  FlameNotFoundError,
+} from '../../../src/model/flame/errors.js';
+import { EmulatorAndClient, errorOf, one, startEmulatorAndClient } from './emulator-fixture.js';
+
+describe('FlameClient applications (against the emulator)', () => {
+  let env: EmulatorAndClient;
+  beforeAll(async () => {
+    env = await startEmulatorAndClient();
+  });
+  afterAll(() => env.close());
+
+  it('registers, reads, lists, updates and unregisters an application', async () => {
+    const { client } = env;
+    await one(client.registerApplication('calc', { command: '/usr/bin/calc', description: 'adds', maxInstances: 3 }));
+    const app = await one(client.getApplication('calc'));
+    expect(app).toMatchObject({ name: 'calc', state: 'Enabled' });
+    expect(app.spec).toMatchObject({ command: '/usr/bin/calc', description: 'adds', maxInstances: 3, shim: 'Host' });
+
+    const names = (await one(client.listApplications())).map((a) => a.name);
+    expect(names).toEqual([...names].sort());
+    expect(names).toEqual(expect.arrayContaining(['calc', 'flmexec', 'flmping', 'flmrun']));
+
+    await one(client.updateApplication('calc', { command: '/usr/bin/calc2' }));
+    const updated = await one(client.getApplication('calc'));
+    expect(updated.spec.command).toBe('/usr/bin/calc2');
+    expect(updated.spec.description).toBeUndefined();
+
+    await one(client.unregisterApplication('calc'));
+    expect(await errorOf(client.getApplication('calc'))).toBeInstanceOf(FlameNotFoundError);
+  });
+
+  it('turns a non-zero Result return code into ApplicationRequestError', async () => {
+    const { client } = env;
+    await one(client.registerApplication('dup', { command: '/bin/true' }));
+    const duplicate = await errorOf(client.registerApplication('dup', { command: '/bin/true' }));
+    expect(duplicate).toBeInstanceOf(ApplicationRequestError);
+    expect(duplicate).toMatchObject({ returnCode: -1, operation: 'RegisterApplication', applicationName: 'dup' });
+    expect((duplicate as ApplicationRequestError).serverMessage).toBe("Application 'dup' already exists");
+
+    const badName = await errorOf(client.registerApplication('../evil', {}));
+    expect(badName).toBeInstanceOf(ApplicationRequestError);
+
+    const unknownUpdate = await errorOf(client.updateApplication('never-registered', {}));
+    expect(unknownUpdate).toMatchObject({ operation: 'UpdateApplication', returnCode: -1 });
+
+    // An application with an open session cannot be unregistered.
+    const session = await one(client.createSession('dup'));
+    const busy = await errorOf(client.unregisterApplication('dup'));
+    expect(busy).toBeInstanceOf(ApplicationRequestError);
+    expect((busy as ApplicationRequestError).serverMessage).toBe("Cannot unregister application 'dup': has open sessions");
+    await one(session.close());
+  });
+
+  it('reports request validation failures as FlameInvalidArgumentError', async () => {
+    const error = await errorOf(env.client.registerApplication('wd', { workingDirectory: 'relative/dir' }));
+    expect(error).toBeInstanceOf(FlameInvalidArgumentError);
+    expect((error as FlameInvalidArgumentError).serverMessage).toBe(
+      'working_directory must be an absolute path, got: relative/dir',
+    );
+  });
+
+  it('does nothing until subscribed (cold)', async () => {
+    const { client, emu } = env;
+    const before = emu.calls.length;
+    const pending = client.registerApplication('lazy', { command: '/bin/true' });
+    expect(emu.calls.length).toBe(before);
+    await one(pending);
+    expect(await one(client.getApplication('lazy'))).toMatchObject({ name: 'lazy' });
+  });
+});
