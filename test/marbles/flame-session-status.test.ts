@@ -74,7 +74,7 @@ describe('sessionStatusWith', () => {
   it('errors with the read error and stops polling', () => {
     const scheduler = marbleScheduler();
     scheduler.run(({ cold, expectObservable }) => {
-      const failing = cold('--#', undefined, new Error('ssn-1'));
+      const failing = cold<Session>('--#', undefined, new Error('ssn-1'));
       const result = sessionStatusWith({ get: () => failing, intervalMs: 5, scheduler });
       expectObservable(result).toBe('--#', undefined, new Error('ssn-1'));
     });
