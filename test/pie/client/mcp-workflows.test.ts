@@ -55,7 +55,7 @@ describe('PieClient MCP bridge', () => {
       { defaultValue: undefined },
     );
     const result = await lastValueFrom(client.launchProcess('dead@1.0.0'));
-    expect((result as { value: string }).value).toMatch(/^-32000: MCP server (exited|is not running)/);
+    expect((result as { value: string }).value).toMatch(/^-32000: MCP server (exited \(code 0\)|'gone' is not running)$/);
   });
 });
 
