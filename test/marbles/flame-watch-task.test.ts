@@ -29,7 +29,8 @@ describe('watchTaskWith', () => {
       const get = cold<Task>('-r|', t);
       const result = watchTaskWith({ watch: () => watch, get: () => get, policy, scheduler });
       expectObservable(result).toBe('-r---(s|)', t);
-      expectSubscriptions(watch.subscriptions).toBe('^----!');
+      // The stream is left to end by itself right after its terminal message.
+      expectSubscriptions(watch.subscriptions).toBe('^-----!');
       expectSubscriptions(get.subscriptions).toBe('^-!');
     });
   });
@@ -41,7 +42,7 @@ describe('watchTaskWith', () => {
       const get = cold<Task>('---p|', t);
       const result = watchTaskWith({ watch: () => watch, get: () => get, policy, scheduler });
       expectObservable(result).toBe('-r----(s|)', t);
-      expectSubscriptions(watch.subscriptions).toBe('^-----!');
+      expectSubscriptions(watch.subscriptions).toBe('^------!');
       expectSubscriptions(get.subscriptions).toBe('^---!');
     });
   });
@@ -52,14 +53,14 @@ describe('watchTaskWith', () => {
       const watches = [cold<Task>('--#', t, unavailable), cold<Task>('---#', t, unavailable), cold<Task>('--s|', t)];
       const gets = [cold<Task>('-p|', t), cold<Task>('-----r|', t), cold<Task>('-r|', t)];
       const result = watchTaskWith({ watch: callsInOrder(watches), get: callsInOrder(gets), policy, scheduler });
-      // break at 2 → wait 10 → cycle at 12, break at 15 (its GetTask still pending is
-      // cancelled) → wait 20 → cycle at 35: Running from GetTask at 36, Succeed at 37.
+      // break at 2 → wait 10 → cycle at 12, break at 15 (its GetTask, no longer needed, is
+      // left to end at 18) → wait 20 → cycle at 35: Running from GetTask at 36, Succeed at 37.
       expectObservable(result).toBe('-p 34ms r(s|)', t);
       expectSubscriptions(watches[0]!.subscriptions).toBe('^-!');
       expectSubscriptions(gets[0]!.subscriptions).toBe('^-!');
       expectSubscriptions(watches[1]!.subscriptions).toBe('12ms ^--!');
-      expectSubscriptions(gets[1]!.subscriptions).toBe('12ms ^--!');
-      expectSubscriptions(watches[2]!.subscriptions).toBe('35ms ^-!');
+      expectSubscriptions(gets[1]!.subscriptions).toBe('12ms ^-----!');
+      expectSubscriptions(watches[2]!.subscriptions).toBe('35ms ^--!');
       expectSubscriptions(gets[2]!.subscriptions).toBe('35ms ^-!');
     });
   });
@@ -73,7 +74,7 @@ describe('watchTaskWith', () => {
       // break at 1 → 11: Running at 12, break at 14 → waits 10 (not 20) → 24: Succeed at 25.
       expectObservable(result).toBe('12ms r 12ms (s|)', t);
       expectSubscriptions(watches[1]!.subscriptions).toBe('11ms ^--!');
-      expectSubscriptions(watches[2]!.subscriptions).toBe('24ms ^!');
+      expectSubscriptions(watches[2]!.subscriptions).toBe('24ms ^-!');
     });
   });
 
@@ -83,14 +84,14 @@ describe('watchTaskWith', () => {
       const watches = [cold<Task>('--|'), cold<Task>('-s|', t)];
       const gets = [cold<Task>('----p|', t), cold<Task>('-r|', t), cold<Task>('---r|', t)];
       const result = watchTaskWith({ watch: callsInOrder(watches), get: callsInOrder(gets), policy, scheduler });
-      // The stream ends at 2 (the reconciling GetTask is dropped); GetTask 2..3 says
-      // Running; wait 10 → cycle at 13: Succeed at 14.
+      // The stream ends at 2 (the reconciling GetTask's answer is ignored; it ends at 5);
+      // GetTask 2..3 says Running; wait 10 → cycle at 13: Succeed at 14.
       expectObservable(result).toBe('---r 10ms (s|)', t);
       expectSubscriptions(watches[0]!.subscriptions).toBe('^-!');
-      expectSubscriptions(gets[0]!.subscriptions).toBe('^-!');
-      expectSubscriptions(gets[1]!.subscriptions).toBe('--^!');
-      expectSubscriptions(watches[1]!.subscriptions).toBe('13ms ^!');
-      expectSubscriptions(gets[2]!.subscriptions).toBe('13ms ^!');
+      expectSubscriptions(gets[0]!.subscriptions).toBe('^----!');
+      expectSubscriptions(gets[1]!.subscriptions).toBe('--^-!');
+      expectSubscriptions(watches[1]!.subscriptions).toBe('13ms ^-!');
+      expectSubscriptions(gets[2]!.subscriptions).toBe('13ms ^---!');
     });
   });
 
@@ -102,7 +103,7 @@ describe('watchTaskWith', () => {
       const result = watchTaskWith({ watch: () => watch, get: callsInOrder(gets), policy, scheduler });
       expectObservable(result).toBe('-r---(c|)', t);
       expectSubscriptions(watch.subscriptions).toBe('^--!');
-      expectSubscriptions(gets[1]!.subscriptions).toBe('---^-!');
+      expectSubscriptions(gets[1]!.subscriptions).toBe('---^--!');
     });
   });
 
@@ -113,18 +114,18 @@ describe('watchTaskWith', () => {
       const get = cold<Task>('--s|', t);
       const result = watchTaskWith({ watch: () => watch, get: () => get, policy, scheduler });
       expectObservable(result).toBe('--(s|)', t);
-      expectSubscriptions(watch.subscriptions).toBe('^-!');
-      expectSubscriptions(get.subscriptions).toBe('^-!');
+      expectSubscriptions(watch.subscriptions).toBe('^--!');
+      expectSubscriptions(get.subscriptions).toBe('^--!');
     });
   });
 
-  it('a task already terminal at start: GetTask answers first and the stream is cancelled', () => {
+  it('a task already terminal at start: GetTask answers first and the stream is left to end by itself', () => {
     const scheduler = marbleScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const watch = cold<Task>('---s|', t);
       const get = cold<Task>('-s|', t);
       expectObservable(watchTaskWith({ watch: () => watch, get: () => get, policy, scheduler })).toBe('-(s|)', t);
-      expectSubscriptions(watch.subscriptions).toBe('^!');
+      expectSubscriptions(watch.subscriptions).toBe('^---!');
     });
   });
 
@@ -135,8 +136,8 @@ describe('watchTaskWith', () => {
       const gets = [cold<Task>('-r|', t), cold<Task>('--F|', t)];
       const result = watchTaskWith({ watch: () => watch, get: callsInOrder(gets), policy, scheduler });
       expectObservable(result).toBe('-r---(F|)', t);
-      expectSubscriptions(watch.subscriptions).toBe('^--!');
-      expectSubscriptions(gets[1]!.subscriptions).toBe('---^-!');
+      expectSubscriptions(watch.subscriptions).toBe('^---!');
+      expectSubscriptions(gets[1]!.subscriptions).toBe('---^--!');
     });
   });
 
@@ -158,7 +159,7 @@ describe('watchTaskWith', () => {
       const result = watchTaskWith({ watch: () => watch, get: callsInOrder(gets), policy, scheduler });
       // fetch 1..2 fails, wait 10 → fetch 12..13.
       expectObservable(result).toBe('13ms (F|)', t);
-      expectSubscriptions(gets[2]!.subscriptions).toBe('12ms ^!');
+      expectSubscriptions(gets[2]!.subscriptions).toBe('12ms ^-!');
     });
   });
 
@@ -169,12 +170,12 @@ describe('watchTaskWith', () => {
       const gets = [cold<Task>('---#', undefined, notFound), cold<Task>('-#', undefined, notFound)];
       const result = watchTaskWith({ watch: () => watch, get: callsInOrder(gets), policy, scheduler });
       expectObservable(result).toBe('--#', undefined, notFound);
-      expectSubscriptions(gets[0]!.subscriptions).toBe('^!');
+      expectSubscriptions(gets[0]!.subscriptions).toBe('^--!');
       expectSubscriptions(gets[1]!.subscriptions).toBe('-^!');
     });
   });
 
-  it('a non-retryable stream error errors the watch at once and cancels GetTask', () => {
+  it('a non-retryable stream error errors the watch at once; the GetTask in flight ends by itself', () => {
     const scheduler = marbleScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const watch = cold<Task>('-#', undefined, invalid);
@@ -184,7 +185,7 @@ describe('watchTaskWith', () => {
         undefined,
         invalid,
       );
-      expectSubscriptions(get.subscriptions).toBe('^!');
+      expectSubscriptions(get.subscriptions).toBe('^-----!');
     });
   });
 
@@ -232,7 +233,7 @@ describe('watchTaskWith', () => {
       const watch = cold<Task>('----s|', t);
       const get = cold<Task>('-#', undefined, unavailable);
       expectObservable(watchTaskWith({ watch: () => watch, get: () => get, policy, scheduler })).toBe('----(s|)', t);
-      expectSubscriptions(watch.subscriptions).toBe('^---!');
+      expectSubscriptions(watch.subscriptions).toBe('^----!');
     });
   });
 
@@ -245,6 +246,32 @@ describe('watchTaskWith', () => {
       expectObservable(result, '^----!').toBe('--r', t);
       expectSubscriptions(watch.subscriptions).toBe('^----!');
       expectSubscriptions(get.subscriptions).toBe('^----!');
+    });
+  });
+
+  it('cancels a call that does not end by itself drainMs after the watch finished', () => {
+    const scheduler = marbleScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const watch = cold<Task>('--s------', t);
+      const get = cold<Task>('-r|', t);
+      const result = watchTaskWith({ watch: () => watch, get: () => get, policy, scheduler, drainMs: 4 });
+      expectObservable(result).toBe('-r(s|)', t);
+      expectSubscriptions(watch.subscriptions).toBe('^-----!');
+    });
+  });
+
+  it('unsubscribing before the end also cancels calls that were left to drain', () => {
+    const scheduler = marbleScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const watches = [cold<Task>('-#', undefined, unavailable), cold<Task>('-------')];
+      const gets = [cold<Task>('----------------p|', t), cold<Task>('--------|')];
+      const result = watchTaskWith({ watch: callsInOrder(watches), get: callsInOrder(gets), policy, scheduler });
+      // The first GetTask is left running after the break at 1; unsubscribing at 14
+      // cancels it together with the second cycle (started at 11).
+      expectObservable(result, '^ 13ms !').toBe('');
+      expectSubscriptions(gets[0]!.subscriptions).toBe('^ 13ms !');
+      expectSubscriptions(watches[1]!.subscriptions).toBe('11ms ^--!');
+      expectSubscriptions(gets[1]!.subscriptions).toBe('11ms ^--!');
     });
   });
 
@@ -265,7 +292,7 @@ describe('watchTaskWith', () => {
       });
       expectObservable(result, '^----!').toBe('');
       expectSubscriptions(watch.subscriptions).toBe('^!');
-      expectSubscriptions(get.subscriptions).toBe('^!');
+      expectSubscriptions(get.subscriptions).toBe('^--!');
     });
     expect(watchCalls).toBe(1);
   });

@@ -1,4 +1,4 @@
-import { Observable, SchedulerLike, Subscription, asyncScheduler } from 'rxjs';
+import { Observable, Observer, SchedulerLike, Subscription, asyncScheduler } from 'rxjs';
 import { Task, TaskState, isTerminalTaskState } from '../../model/flame/types.js';
 import { BackoffPolicy, backoffDelay, defaultBackoffPolicy } from '../../transport/backoff.js';
 import { ShouldRetry, retryTransient } from '../../transport/should-retry.js';
@@ -24,6 +24,27 @@ export interface WatchTaskCoreOptions {
    * states are not emitted again.
    */
   readonly seenState?: TaskState;
+  /**
+   * How long a call whose answer is no longer needed (the stream after its terminal
+   * message, a GetTask overtaken by the stream) may run on before it is cancelled. Default
+   * `DEFAULT_WATCH_DRAIN_MS`.
+   */
+  readonly drainMs?: number;
+}
+
+/**
+ * Default of `drainMs`. The server ends a WatchTask stream right after its terminal
+ * message, so a finished watch lets the stream end by itself instead of cancelling it:
+ * HTTP/2 servers rate-limit client stream resets (a "rapid reset" defence) and close the
+ * whole connection when a busy client resets streams in bulk.
+ */
+export const DEFAULT_WATCH_DRAIN_MS = 1000;
+
+/** The calls and the delay of one step of the algorithm. */
+interface Step {
+  readonly subscription: Subscription;
+  /** Calls of this step that have not ended yet. */
+  running: number;
 }
 
 /** Progress order of task states: Pending < Running < any terminal state. */
@@ -57,7 +78,11 @@ const STATE_RANK: Record<TaskState, number> = { Pending: 0, Running: 1, Succeed:
  *   failure message is the last event with code 3). If that fetch fails, retryable
  *   errors are retried under the policy; otherwise the task is emitted as streamed.
  *
- * Unsubscribing cancels the running stream, GetTask and any pending delay.
+ * Unsubscribing before the end cancels the running stream, GetTask and any pending delay.
+ * Once the watch has ended on its own (terminal state, error), calls whose answer is no
+ * longer needed are left to end by themselves for up to `drainMs`, then cancelled: the
+ * stream that delivered the terminal state ends right after it, and cancelling it would
+ * send a stream reset for nothing.
  *
  * @example
  * ```ts
@@ -73,24 +98,78 @@ export function watchTaskWith(options: WatchTaskCoreOptions): Observable<Task> {
   const scheduler = options.scheduler ?? asyncScheduler;
   const shouldRetry = options.shouldRetry ?? retryTransient;
 
+  const drainMs = options.drainMs ?? DEFAULT_WATCH_DRAIN_MS;
+
   return new Observable<Task>((subscriber) => {
     let lastRank = options.seenState === undefined ? -1 : STATE_RANK[options.seenState];
     let attempt = 0; // consecutive retries without a streamed message
-    // Everything the current step runs (a stream, a GetTask, a delay). Starting a new
-    // step, finishing or failing closes it; callbacks of a closed step are ignored.
-    let step = new Subscription();
-    const nextStep = (): Subscription => {
-      step.unsubscribe();
-      step = new Subscription();
-      return step;
+    let ended = false;
+    // The current step: its calls and delay. Callbacks of any other step are ignored.
+    const newStep = (): Step => ({ subscription: new Subscription(), running: 0 });
+    let current = newStep();
+    // Former steps whose calls are left to end by themselves (bounded by drainMs).
+    const draining = new Set<Step>();
+
+    const isCurrent = (own: Step): boolean => !ended && current === own;
+
+    /** Ends a step that is no longer current: cancels its delay, lets its calls drain. */
+    const retire = (old: Step): void => {
+      if (old.running === 0) {
+        old.subscription.unsubscribe();
+        return;
+      }
+      draining.add(old);
+      old.subscription.add(
+        scheduler.schedule(() => {
+          draining.delete(old);
+          old.subscription.unsubscribe();
+        }, drainMs),
+      );
+    };
+    const nextStep = (): Step => {
+      retire(current);
+      current = newStep();
+      return current;
     };
 
+    /** Subscribes a call as part of a step; its callbacks run only while that step is current. */
+    const call = (own: Step, source: Observable<Task>, observer: Partial<Observer<Task>>): void => {
+      own.running += 1;
+      let done = false;
+      const settle = (): void => {
+        if (done) return;
+        done = true;
+        own.running -= 1;
+        if (own.running === 0 && draining.delete(own)) own.subscription.unsubscribe();
+      };
+      own.subscription.add(
+        source.subscribe({
+          next: (task) => {
+            if (isCurrent(own)) observer.next?.(task);
+          },
+          error: (error: unknown) => {
+            settle();
+            if (isCurrent(own)) observer.error?.(error);
+          },
+          complete: () => {
+            settle();
+            if (isCurrent(own)) observer.complete?.();
+          },
+        }),
+      );
+    };
+
+    const end = (): void => {
+      ended = true;
+      retire(current);
+      current = newStep();
+    };
     const fail = (error: unknown): void => {
-      step.unsubscribe();
+      end();
       subscriber.error(error);
     };
     const finish = (task: Task): void => {
-      step.unsubscribe();
+      end();
       subscriber.next(task);
       subscriber.complete();
     };
@@ -116,9 +195,9 @@ export function watchTaskWith(options: WatchTaskCoreOptions): Observable<Task> {
       const delayMs = backoffDelay(policy, attempt, options.random);
       if (delayMs === undefined) return false;
       const own = nextStep();
-      own.add(
+      own.subscription.add(
         scheduler.schedule(() => {
-          if (!own.closed) next();
+          if (isCurrent(own)) next();
         }, delayMs),
       );
       return true;
@@ -127,76 +206,59 @@ export function watchTaskWith(options: WatchTaskCoreOptions): Observable<Task> {
     /** A Failed task without its failure event: GetTask once more for the events. */
     const fetchFailureEvents = (streamed: Task): void => {
       const own = nextStep();
-      const emit = (task: Task): void => {
-        step.unsubscribe();
-        subscriber.next(task);
-        subscriber.complete();
-      };
-      own.add(
-        options.get().subscribe({
-          next: (task) => {
-            if (!own.closed) emit(task.state === 'Failed' ? task : streamed);
-          },
-          error: (error: unknown) => {
-            if (own.closed) return;
-            if (!shouldRetry(error, attempt + 1) || !afterBackoff(() => fetchFailureEvents(streamed))) emit(streamed);
-          },
-        }),
-      );
+      call(own, options.get(), {
+        next: (task) => finish(task.state === 'Failed' ? task : streamed),
+        error: (error: unknown) => {
+          if (!shouldRetry(error, attempt + 1) || !afterBackoff(() => fetchFailureEvents(streamed))) finish(streamed);
+        },
+      });
     };
 
     /** A stream ended OK without a terminal task: ask GetTask where the task is. */
     const checkAfterEmptyEnd = (): void => {
       const own = nextStep();
-      own.add(
-        options.get().subscribe({
-          next: (task) => {
-            if (own.closed || offer(task)) return;
-            if (!afterBackoff(startCycle)) fail(new TaskWatchGaveUpError(attempt - 1));
-          },
-          error: (error: unknown) => {
-            if (own.closed) return;
-            if (!shouldRetry(error, attempt + 1) || !afterBackoff(startCycle)) fail(error);
-          },
-        }),
-      );
+      call(own, options.get(), {
+        next: (task) => {
+          if (offer(task)) return;
+          if (!afterBackoff(startCycle)) fail(new TaskWatchGaveUpError(attempt - 1));
+        },
+        error: (error: unknown) => {
+          if (!shouldRetry(error, attempt + 1) || !afterBackoff(startCycle)) fail(error);
+        },
+      });
     };
 
     /** One cycle: a WatchTask stream and, alongside, a reconciling GetTask. */
     const startCycle = (): void => {
       const own = nextStep();
-      own.add(
-        options.watch().subscribe({
-          next: (task) => {
-            if (own.closed) return;
-            attempt = 0;
-            offer(task);
-          },
-          error: (error: unknown) => {
-            if (own.closed) return;
-            if (!shouldRetry(error, attempt + 1) || !afterBackoff(startCycle)) fail(error);
-          },
-          complete: () => {
-            if (!own.closed) checkAfterEmptyEnd();
-          },
-        }),
-      );
-      if (own.closed) return;
-      own.add(
-        options.get().subscribe({
-          next: (task) => {
-            if (!own.closed) offer(task);
-          },
-          error: (error: unknown) => {
-            if (!own.closed && !shouldRetry(error, attempt + 1)) fail(error);
-          },
-        }),
-      );
+      call(own, options.watch(), {
+        next: (task) => {
+          attempt = 0;
+          offer(task);
+        },
+        error: (error: unknown) => {
+          if (!shouldRetry(error, attempt + 1) || !afterBackoff(startCycle)) fail(error);
+        },
+        complete: () => checkAfterEmptyEnd(),
+      });
+      if (!isCurrent(own)) return;
+      call(own, options.get(), {
+        next: (task) => {
+          offer(task);
+        },
+        error: (error: unknown) => {
+          if (!shouldRetry(error, attempt + 1)) fail(error);
+        },
+      });
     };
 
     startCycle();
     return () => {
-      step.unsubscribe();
+      if (ended) return; // finished on its own: draining calls end by themselves
+      ended = true;
+      current.subscription.unsubscribe();
+      for (const step of draining) step.subscription.unsubscribe();
+      draining.clear();
     };
   });
 }
