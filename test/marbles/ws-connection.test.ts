@@ -93,6 +93,23 @@ describe('PieConnection in virtual time', () => {
     });
   });
 
+  it('does not count pings queued behind a pending request as misses (head-of-line blocking, spec 2.3)', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ expectObservable }) => {
+      const sockets: ScriptedSocket[] = [];
+      const connection = open(scheduler, sockets, { heartbeat: { intervalMs: 10, maxMissed: 2 } });
+      scheduler.schedule(() => (sockets[0]!.answerPings = false), 3);
+      // an unanswered request from 5 to its timeout at 105 keeps the heartbeat from counting;
+      // then pings at 113 and 123 go unanswered -> dead at 133
+      scheduler.schedule(() => connection.request({ type: 'run_processes', inferlet: 'n@1.0.0', inputs: [] }, { timeoutMs: 100 }).subscribe({ error: () => undefined }), 5);
+      expectObservable(connection.state$.pipe(map((s) => s.kind))).toBe('ca-r 129ms R 9ms ca-r 13ms (x|)', kinds);
+      scheduler.schedule(() => {
+        expect(sockets[0]!.received.filter((m) => m['type'] === 'ping').map((m) => m['corr_id'])).toEqual([3, 4]);
+      }, 133);
+      scheduler.schedule(() => connection.close(), 160);
+    });
+  });
+
   it('times a request out at exactly its timeoutMs', () => {
     const scheduler = newScheduler();
     scheduler.run(({ expectObservable }) => {

@@ -10,7 +10,15 @@ import type {
   PieServerMessage,
 } from './messages.js';
 
-/** The largest `corr_id` the engine accepts (u32). */
+/**
+ * The largest `corr_id` the engine accepts (u32); 2^32 or more fails to decode (spec 1.4).
+ *
+ * @example
+ * ```ts
+ * import { MAX_CORR_ID } from 'flame-pie-rx/pie';
+ * MAX_CORR_ID; // => 4294967295
+ * ```
+ */
 export const MAX_CORR_ID = 0xffff_ffff;
 
 // `ignoreUndefined` omits absent optional fields instead of writing nil; `useBigInt64`

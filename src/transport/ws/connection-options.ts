@@ -50,10 +50,27 @@ export interface PieConnectionOptions {
   readonly highWaterMarkBytes?: number;
 }
 
-/** Default request timeout, ms. */
+/**
+ * Default request timeout, ms.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_REQUEST_TIMEOUT_MS } from 'flame-pie-rx/pie';
+ * DEFAULT_REQUEST_TIMEOUT_MS; // => 30000
+ * ```
+ */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
-/** Default heartbeat: a `ping` every 10 s, dead after 3 unanswered in a row. */
+/**
+ * Default heartbeat: a `ping` every 10 s, dead after 3 unanswered in a row (so about 40 s
+ * to notice a silent engine). Pings queued behind a slow request do not count as misses.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_HEARTBEAT } from 'flame-pie-rx/pie';
+ * DEFAULT_HEARTBEAT.intervalMs * (DEFAULT_HEARTBEAT.maxMissed + 1); // => 40000
+ * ```
+ */
 export const DEFAULT_HEARTBEAT: HeartbeatSettings = Object.freeze({ intervalMs: 10_000, maxMissed: 3 });
 
 /**

@@ -17,7 +17,15 @@ export interface SendFramesOptions {
   readonly onFrameSent?: (index: number) => void;
 }
 
-/** Default high-water mark for queued outgoing bytes. */
+/**
+ * Default high-water mark for queued outgoing bytes (1 MiB, four 256 KiB chunks).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_HIGH_WATER_MARK_BYTES } from 'flame-pie-rx/pie';
+ * DEFAULT_HIGH_WATER_MARK_BYTES; // => 1048576
+ * ```
+ */
 export const DEFAULT_HIGH_WATER_MARK_BYTES = 1024 * 1024;
 
 /**

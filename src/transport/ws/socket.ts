@@ -28,9 +28,6 @@ export interface WebSocketLike {
 /** Opens a WebSocket to a URL; the connection calls it for every (re)connect. */
 export type WebSocketFactory = (url: string) => WebSocketLike | Promise<WebSocketLike>;
 
-/** `WebSocket.OPEN`. */
-export const SOCKET_OPEN = 1;
-
 type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 /**

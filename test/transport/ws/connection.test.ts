@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PieAuthError, PieConnectionLostError, PieError, PieProtocolError, PieTimeoutError } from '../../../src/model/pie/errors.js';
 import { backoffPolicy } from '../../../src/transport/backoff.js';
 import type { ConnectionState } from '../../../src/transport/connection-state.js';
-import { PieConnection, PieConnectionOptions, PiePushFrame } from '../../../src/transport/ws/index.js';
+import { PieConnection, PieConnectionOptions, PiePushFrame, openWebSocket } from '../../../src/transport/ws/index.js';
 import { RawPieServer } from './helpers/raw-pie-server.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -288,6 +288,50 @@ describe('PieConnection over loopback', () => {
     expect(await lastValueFrom(connection.state$.pipe(take(5), toArray()))).toEqual([{ kind: 'closed' }]);
     await expect(firstValueFrom(connection.request({ type: 'ping' }))).rejects.toBeInstanceOf(PieError);
     while (server.sockets.size > 0) await settle(5);
+  });
+
+  it('keeps retrying with growing delays while nothing listens', async () => {
+    const server = await startServer();
+    const url = server.url;
+    await server.close();
+    const connection = PieConnection.open({
+      url,
+      authenticate: async () => undefined,
+      backoff: backoffPolicy({ initialDelayMs: 10, jitter: 0 }),
+      heartbeat: false,
+    });
+    cleanups.push(() => connection.close());
+    const retries = await firstValueFrom(
+      connection.state$.pipe(
+        filter((s): s is Extract<ConnectionState, { kind: 'reconnecting' }> => s.kind === 'reconnecting'),
+        take(3),
+        toArray(),
+        timeout(5_000),
+      ),
+    );
+    expect(retries.map((r) => [r.attempt, r.delayMs])).toEqual([
+      [1, 10],
+      [2, 20],
+      [3, 40],
+    ]);
+    expect(retries[0]!.lastError).toBeInstanceOf(PieConnectionLostError);
+    expect(retries[0]!.lastError.message).toMatch(/ECONNREFUSED/);
+  });
+
+  it('opens sockets through an injected factory, and retries when the factory fails', async () => {
+    const server = await startServer();
+    let calls = 0;
+    const connection = connect(server, {
+      webSocketFactory: async (url) => {
+        calls += 1;
+        if (calls === 1) throw new Error('no network yet');
+        return openWebSocket(url);
+      },
+    });
+    const reconnecting = await stateOf(connection, 'reconnecting');
+    expect(reconnecting.lastError.message).toBe('connection lost: could not open the WebSocket');
+    expect(await firstValueFrom(connection.ready$)).toBe(1);
+    expect(calls).toBe(2);
   });
 
   it('rejects invalid options with a typed error', () => {
