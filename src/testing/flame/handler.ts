@@ -44,14 +44,27 @@ export type FlameTaskHandler = (
  * @example
  * ```ts
  * import type { FlameHandleOptions } from 'flame-pie-rx/testing';
- * const opts: FlameHandleOptions = { maxInstances: 2, delayMs: 50 };
+ * const opts: FlameHandleOptions = { minInstances: 1, maxInstances: 2, delayMs: 50, delayReleaseMs: 200 };
  * ```
  */
 export interface FlameHandleOptions {
+  /**
+   * Executors kept bound to each Open session even without pending work (default 0). The
+   * session's own `min_instances` counts too (the larger wins); never more than the session's
+   * executor limit (`maxInstances` here or of the application, and the session's
+   * `max_instances`). A non-negative integer.
+   */
+  minInstances?: number;
   /** Concurrent tasks per session (default: the application's max_instances). */
   maxInstances?: number;
   /** How long a task stays Running at least before its result is applied (default 0). */
   delayMs?: number;
+  /**
+   * How long an idle executor beyond the minimum stays bound before it leaves the session
+   * (default: the application's `delay_release` seconds × 1000, i.e. 60 000 ms when absent).
+   * A non-negative number.
+   */
+  delayReleaseMs?: number;
 }
 
 /** The outcome of one invocation. */

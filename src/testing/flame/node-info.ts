@@ -33,7 +33,10 @@ export function emulatorNode(name: string): Node {
 }
 
 /**
- * An executor on the wire: Bound to its session, with the session's resreq.
+ * An executor on the wire: ExecutorBound to its session, with the session's resreq. An
+ * executor waiting for work in its session is still Bound (ExecutorIdle would mean bound to no
+ * session); the emulator creates an executor per binding and forgets it on release, so
+ * ExecutorIdle never appears.
  *
  * @example
  * ```ts

@@ -1,13 +1,14 @@
 // Execution of tasks by registered handlers: per Open session, executors bound on demand up
-// to min(application max_instances, session max_instances), each running one task at a time,
-// lowest pending task id first (flame.md 3.5, 3.9).
+// to min(application max_instances, session max_instances), at least min_instances kept bound,
+// each running one task at a time, lowest pending task id first; idle executors beyond the
+// minimum leave after delay_release (flame.md 3.5, 3.9).
 import { randomUUID } from 'node:crypto';
 import { SessionState, TaskState } from '../../gen/flame/v1/types.js';
+import { executorBounds, releaseDelayMs } from './executor-sizing.js';
 import { invokeHandler, type FlameHandleOptions, type FlameTaskHandler, type TaskOutcome } from './handler.js';
 import { FlameEventCode, flameMessages } from './messages.js';
 import type { SessionRecord, TaskRecord } from './records.js';
 import type { FlameStore } from './state.js';
-import { DEFAULT_APPLICATION_MAX_INSTANCES } from './to-proto.js';
 
 /**
  * Bind failures before a session's scheduling pauses (cluster.recovery.session.retry_limits).
@@ -25,6 +26,8 @@ export interface ExecutorRecord {
   readonly id: string;
   readonly session: SessionRecord;
   running?: RunningTask;
+  /** Set while the executor is idle beyond its session's minimum and counting down to leave. */
+  releaseTimer?: ReturnType<typeof setTimeout>;
 }
 
 interface RunningTask {
@@ -75,6 +78,7 @@ export class TaskScheduler {
   ) {
     store.hooks = {
       workAvailable: (session) => this.schedule(session),
+      sessionCreated: (session) => this.schedule(session),
       sessionEnded: (session) => this.releaseSession(session),
     };
   }
@@ -124,6 +128,8 @@ export class TaskScheduler {
       if (sessionId !== undefined && executor.session.id !== sessionId) continue;
       const running = this.detach(executor);
       this.removeExecutor(executor);
+      // The session's minimum of executors is bound again (no-op while the server is down).
+      this.schedule(executor.session);
       if (running && running.task.state === TaskState.Running) {
         this.store.transition(executor.session, running.task, TaskState.Pending, { notify: false });
         reset++;
@@ -162,28 +168,63 @@ export class TaskScheduler {
     if (!this.active || session.state !== SessionState.Open || this.store.sessions.get(session.id) !== session) return;
     const registration = this.handlers.get(session.application);
     if (!registration) return;
-    const app = this.store.applications.find(session.application);
-    const limit = Math.min(
-      registration.options.maxInstances ?? app?.spec.maxInstances ?? DEFAULT_APPLICATION_MAX_INSTANCES,
-      session.maxInstances ?? Number.POSITIVE_INFINITY,
-    );
+    const app = this.store.applications.find(session.application)?.spec;
+    const { limit, minimum } = executorBounds(registration.options, app, session);
     let group = this.bySession.get(session.id);
     if (!group) this.bySession.set(session.id, (group = { all: new Set(), idle: [] }));
     while (session.counts[TaskState.Pending]! > 0) {
       let executor = group.idle.pop();
-      if (!executor) {
-        if (group.all.size >= limit || session.bindFailures >= SESSION_RETRY_LIMIT) return;
+      if (executor) {
+        this.cancelRelease(executor);
+      } else {
+        if (group.all.size >= limit || session.bindFailures >= SESSION_RETRY_LIMIT) break;
         executor = this.bind(session);
-        if (!executor) return;
+        if (!executor) break;
         group.all.add(executor);
       }
       const task = this.nextPending(session);
       if (!task) {
         group.idle.push(executor);
-        return;
+        break;
       }
       this.start(executor, task, registration);
     }
+    while (group.all.size < minimum && session.bindFailures < SESSION_RETRY_LIMIT) {
+      const executor = this.bind(session);
+      if (!executor) break;
+      group.all.add(executor);
+      group.idle.push(executor);
+    }
+    if (group.all.size > minimum) {
+      const delay = releaseDelayMs(registration.options, app);
+      for (const executor of group.idle) this.armRelease(executor, delay);
+    }
+    if (group.all.size === 0) this.bySession.delete(session.id);
+  }
+
+  /** Starts the countdown after which an idle executor leaves its session (once per idle spell). */
+  private armRelease(executor: ExecutorRecord, delay: number): void {
+    if (executor.releaseTimer) return;
+    executor.releaseTimer = setTimeout(() => this.releaseIdle(executor), delay);
+    // A pending release must not keep the process alive.
+    executor.releaseTimer.unref?.();
+  }
+
+  private cancelRelease(executor: ExecutorRecord): void {
+    if (executor.releaseTimer) clearTimeout(executor.releaseTimer);
+    executor.releaseTimer = undefined;
+  }
+
+  /** delay_release ran out: the executor leaves unless still idle executors are the minimum. */
+  private releaseIdle(executor: ExecutorRecord): void {
+    executor.releaseTimer = undefined;
+    const session = executor.session;
+    const group = this.bySession.get(session.id);
+    if (!group || executor.running || !group.idle.includes(executor)) return;
+    const registration = this.handlers.get(session.application);
+    const app = this.store.applications.find(session.application)?.spec;
+    const minimum = registration ? executorBounds(registration.options, app, session).minimum : 0;
+    if (group.all.size > minimum) this.removeExecutor(executor);
   }
 
   private bind(session: SessionRecord): ExecutorRecord | undefined {
@@ -279,6 +320,7 @@ export class TaskScheduler {
   }
 
   private removeExecutor(executor: ExecutorRecord): void {
+    this.cancelRelease(executor);
     this.executors.delete(executor.id);
     const group = this.bySession.get(executor.session.id);
     if (!group) return;
@@ -296,5 +338,6 @@ export class TaskScheduler {
       this.detach(executor);
       this.removeExecutor(executor);
     }
+    this.bySession.delete(session.id);
   }
 }

@@ -20,6 +20,8 @@ import { firstSpecMismatch, resolveResreq } from './spec-compare.js';
 export interface StoreHooks {
   /** A session may have new pending work. */
   workAvailable(session: SessionRecord): void;
+  /** A session was created: it may need its minimum of executors. */
+  sessionCreated(session: SessionRecord): void;
   /** A session was closed or deleted: its executors must go. */
   sessionEnded(session: SessionRecord): void;
 }
@@ -50,7 +52,7 @@ const emptyToUndefined = (bytes: Buffer | undefined): Buffer | undefined =>
  */
 export class FlameStore {
   readonly sessions = new Map<string, SessionRecord>();
-  hooks: StoreHooks = { workAvailable: () => {}, sessionEnded: () => {} };
+  hooks: StoreHooks = { workAvailable: () => {}, sessionCreated: () => {}, sessionEnded: () => {} };
   clusterResreq: ResourceRequirement | undefined;
   private sequence = 0;
 
@@ -86,6 +88,7 @@ export class FlameStore {
       sequence: ++this.sequence,
     };
     this.sessions.set(id, session);
+    this.hooks.sessionCreated(session);
     return session;
   }
 

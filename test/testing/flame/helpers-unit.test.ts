@@ -1,10 +1,13 @@
 // Unit tests of the emulator's pure pieces: resreq parsing and debug text, spec comparison,
-// schema checks, task-id parsing, the pending queue and handler invocation.
+// schema checks, task-id parsing, the pending queue, handler invocation and executor sizing.
 import { NEVER, Subject, of, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { FlameEmulatorError } from '../../../src/testing/flame/errors.js';
+import { executorBounds, releaseDelayMs } from '../../../src/testing/flame/executor-sizing.js';
 import { invokeHandler, type TaskOutcome } from '../../../src/testing/flame/handler.js';
 import { PendingQueue } from '../../../src/testing/flame/pending-queue.js';
+import type { SessionRecord } from '../../../src/testing/flame/records.js';
+import type { ApplicationSpec } from '../../../src/gen/flame/v1/types.js';
 import {
   FALLBACK_RESREQ,
   debugOptionalNumber,
@@ -121,5 +124,29 @@ describe('invokeHandler', () => {
     abandonNever();
     await new Promise((r) => setImmediate(r));
     expect(seen).toEqual([]);
+  });
+});
+
+describe('executor sizing', () => {
+  const session = (minInstances: number, maxInstances?: number) =>
+    ({ minInstances, ...(maxInstances !== undefined ? { maxInstances } : {}) }) as SessionRecord;
+  const app = (spec: Partial<ApplicationSpec>) => ({ shim: 0, labels: [], arguments: [], environments: [], ...spec });
+
+  it('bounds executors by handler, application and session limits', () => {
+    expect(executorBounds({}, undefined, session(0))).toEqual({ limit: 1_000_000, minimum: 0 });
+    expect(executorBounds({ minInstances: 2 }, app({ maxInstances: 5 }), session(3))).toEqual({ limit: 5, minimum: 3 });
+    expect(executorBounds({ minInstances: 4, maxInstances: 3 }, app({ maxInstances: 5 }), session(0))).toEqual({
+      limit: 3,
+      minimum: 3,
+    });
+    expect(executorBounds({ minInstances: 2 }, undefined, session(0, 1))).toEqual({ limit: 1, minimum: 1 });
+  });
+
+  it('derives the release delay from the handler or the application delay_release', () => {
+    expect(releaseDelayMs({}, undefined)).toBe(60_000);
+    expect(releaseDelayMs({}, app({ delayRelease: 2n }))).toBe(2000);
+    expect(releaseDelayMs({}, app({ delayRelease: -3n }))).toBe(0);
+    expect(releaseDelayMs({ delayReleaseMs: 75 }, app({ delayRelease: 2n }))).toBe(75);
+    expect(releaseDelayMs({}, app({ delayRelease: 10n ** 12n }))).toBe(2 ** 31 - 1);
   });
 });

@@ -114,3 +114,12 @@ export const defaultSpec = (application: string, extra: Record<string, unknown> 
   priority: 0,
   ...extra,
 });
+
+/** Waits until an async `probe` resolves to true, retrying every 10 ms (max ~2 s). */
+export async function eventually(probe: () => Promise<boolean>, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
