@@ -71,12 +71,24 @@ export function normalizeMethodName(method: string): string {
 }
 
 /**
+ * Default number of most recent entries the call log (and the log of cancelled calls) keeps.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_CALL_LOG_LIMIT } from './call-registry.js';
+ * DEFAULT_CALL_LOG_LIMIT; // => 10000
+ * ```
+ */
+export const DEFAULT_CALL_LOG_LIMIT = 10_000;
+
+/**
  * The log of calls, cancellations, active calls and pending fault rules of one emulator.
+ * Both logs keep only the `logLimit` most recent entries (0 keeps none, Infinity all).
  *
  * @example
  * ```ts
  * import { CallRegistry } from './call-registry.js';
- * const registry = new CallRegistry();
+ * const registry = new CallRegistry(100);
  * registry.failNext(1, { code: 14, message: 'down' });
  * ```
  */
@@ -89,6 +101,8 @@ export class CallRegistry {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private streams = 0;
 
+  constructor(readonly logLimit: number = DEFAULT_CALL_LOG_LIMIT) {}
+
   /** Number of open server streams (WatchTask, ListTask). */
   get openStreams(): number {
     return this.streams;
@@ -96,6 +110,7 @@ export class CallRegistry {
 
   /** Makes the next `count` matching calls fail with the given status. */
   failNext(count: number, rule: { code: number; message: string; method?: string | undefined }): void {
+    if (!(count > 0)) return;
     this.failRules.push({
       remaining: count,
       method: rule.method === undefined ? undefined : normalizeMethodName(rule.method),
@@ -106,12 +121,13 @@ export class CallRegistry {
 
   /** Delays the next `count` matching calls by `ms` before they are processed. */
   delayNext(count: number, ms: number, method?: string): void {
+    if (!(count > 0)) return;
     this.delayRules.push({ remaining: count, ms, method: method === undefined ? undefined : normalizeMethodName(method) });
   }
 
   /** Logs a new call and tracks it as active. */
   begin(call: ActiveCall, request: unknown): void {
-    this.calls.push({ method: call.method, at: new Date(), request });
+    this.append(this.calls, { method: call.method, at: new Date(), request });
     this.active.add(call);
     if (call.streaming) this.streams++;
   }
@@ -124,7 +140,7 @@ export class CallRegistry {
 
   /** Records a client cancellation (ignored when the server had already ended the call). */
   cancelled(call: ActiveCall): void {
-    if (!call.finished) this.cancelledCalls.push({ method: call.method, at: new Date() });
+    if (!call.finished) this.append(this.cancelledCalls, { method: call.method, at: new Date() });
     this.end(call);
   }
 
@@ -163,6 +179,13 @@ export class CallRegistry {
   clearTimers(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+  }
+
+  /** Appends to a log, dropping the oldest entries beyond the limit. */
+  private append<T>(log: T[], entry: T): void {
+    if (this.logLimit <= 0) return;
+    log.push(entry);
+    if (log.length > this.logLimit) log.splice(0, log.length - this.logLimit);
   }
 
   private take<T extends { remaining: number; method?: string | undefined }>(rules: T[], method: string): T | undefined {

@@ -11,6 +11,7 @@ import { FlameEmulatorError, RpcFailure } from './errors.js';
 import { createFrontendService } from './frontend-service.js';
 import type { FlameHandleOptions, FlameTaskHandler } from './handler.js';
 import { FlameEventCode, flameMessages } from './messages.js';
+import { checkCallLogLimit, checkHandleOptions } from './option-checks.js';
 import { TaskScheduler } from './scheduler.js';
 import { parseClusterResreq } from './spec-compare.js';
 import { FlameStore, type TransitionOptions } from './state.js';
@@ -25,7 +26,7 @@ const DEFAULT_MAX_RECEIVE_BYTES = 4 * 1024 * 1024;
  * @example
  * ```ts
  * import type { FlameEmulatorOptions } from 'flame-pie-rx/testing';
- * const options: FlameEmulatorOptions = { clusterResreq: 'cpu=2,mem=4g', shuffleLists: false };
+ * const options: FlameEmulatorOptions = { clusterResreq: 'cpu=2,mem=4g', shuffleLists: false, callLogLimit: 500 };
  * ```
  */
 export interface FlameEmulatorOptions {
@@ -45,6 +46,11 @@ export interface FlameEmulatorOptions {
   maxReceiveMessageBytes?: number;
   /** Name of the single fake node (default: this machine's host name). */
   nodeName?: string;
+  /**
+   * How many of the most recent calls `calls` (and `cancelledCalls`) keep, requests included
+   * (default 10 000; 0 keeps none; `Infinity` keeps all). A non-negative integer or Infinity.
+   */
+  callLogLimit?: number;
 }
 
 /** A task state given by name or number. */
@@ -74,12 +80,13 @@ export class FlameEmulator {
   private server: grpc.Server | undefined;
   private boundPort: number;
   private closed = false;
-  private readonly registry = new CallRegistry();
+  private readonly registry: CallRegistry;
   private readonly store: FlameStore;
   private readonly scheduler: TaskScheduler;
   private readonly service: grpc.UntypedServiceImplementation;
 
   private constructor(private readonly options: FlameEmulatorOptions) {
+    this.registry = new CallRegistry(checkCallLogLimit(options.callLogLimit));
     const clock = () => Date.now();
     const stamp =
       options.timestampResolution === 'millisecond' ? clock : () => Math.floor(Date.now() / 1000) * 1000;
@@ -98,12 +105,13 @@ export class FlameEmulator {
   }
 
   /**
-   * Creates an emulator and starts listening.
+   * Creates an emulator and starts listening. Rejects with `FlameEmulatorError` for an
+   * invalid option (e.g. a negative `callLogLimit`).
    *
    * @example
    * ```ts
    * import { FlameEmulator } from 'flame-pie-rx/testing';
-   * const emu = await FlameEmulator.start({ timestampResolution: 'millisecond' });
+   * const emu = await FlameEmulator.start({ timestampResolution: 'millisecond', callLogLimit: 1000 });
    * console.log(emu.endpoint); // http://127.0.0.1:PORT
    * await emu.close();
    * ```
@@ -165,11 +173,13 @@ export class FlameEmulator {
   }
 
   /**
-   * Every RPC received, in order (`method` is the FrontendClient method name).
+   * The RPCs received, oldest first (`method` is the FrontendClient method name): only the
+   * `callLogLimit` most recent ones (default 10 000; older entries are dropped).
    *
    * @example
    * ```ts
    * emu.calls.filter((c) => c.method === 'createTask').length;
+   * // with FlameEmulator.start({ callLogLimit: 2 }), after 3 calls: emu.calls.length === 2
    * ```
    */
   get calls(): readonly FlameCallRecord[] {
@@ -177,7 +187,8 @@ export class FlameEmulator {
   }
 
   /**
-   * Calls the client cancelled, as seen by the server.
+   * Calls the client cancelled, as seen by the server, oldest first; the `callLogLimit` most
+   * recent ones.
    *
    * @example
    * ```ts
@@ -203,15 +214,27 @@ export class FlameEmulator {
 
   /**
    * Runs the tasks of an application with a handler (registers the application if absent).
-   * Per Open session, up to min(maxInstances, session max_instances) tasks run at once,
-   * lowest id first; each goes Pending → Running → Succeed/Failed with events 1 and 2/3.
+   * Per Open session, executors are bound on demand up to min(maxInstances, session
+   * max_instances), each running one task at a time, lowest id first; each task goes
+   * Pending → Running → Succeed/Failed with events 1 and 2/3.
+   *
+   * Each Open session keeps at least min(max(minInstances, session min_instances), that
+   * limit) executors bound even without work; they show in ListExecutor as ExecutorBound with
+   * the session id. An idle executor beyond that minimum leaves after `delayReleaseMs`
+   * (default: the application's delay_release × 1000 ms, 60 s when absent) and is no longer
+   * listed. Closing or deleting the session unbinds all of its executors. Calling `handle`
+   * again replaces the handler and options. Throws `FlameEmulatorError` for a negative or
+   * fractional `minInstances` or a negative `delayReleaseMs`.
    *
    * @example
    * ```ts
    * emu.handle('upper', (input) => Buffer.from(input ?? []).toString().toUpperCase(), { delayMs: 20 });
+   * // two warm executors per session; extra ones leave 100 ms after running dry
+   * emu.handle('warm', () => 'ok', { minInstances: 2, maxInstances: 4, delayReleaseMs: 100 });
    * ```
    */
   handle(application: string, handler: FlameTaskHandler, options: FlameHandleOptions = {}): void {
+    checkHandleOptions(options);
     if (!this.store.applications.find(application)) this.registerApplication(application);
     this.scheduler.register(application, handler, options);
   }
