@@ -364,7 +364,7 @@ export class PieClient {
    * ```
    */
   submitWorkflow(workflow: string | object): Observable<PieWorkflow> {
-    return submitWorkflow(this.context, workflow, (entry) => this.workflows.add(entry));
+    return submitWorkflow(this.context, workflow, this.trackWorkflow);
   }
 
   /**
@@ -377,14 +377,9 @@ export class PieClient {
    */
   attachWorkflow(workflowId: string): Observable<PieWorkflow> {
     return defer(() => {
-      const entry = new WorkflowEntry(this.context, normalizeProcessId(workflowId), 0);
+      const entry = new WorkflowEntry(this.context, normalizeProcessId(workflowId), 0, this.trackWorkflow);
       entry.attached = false;
-      return entry.attach().pipe(
-        map(() => {
-          this.workflows.add(entry);
-          return entry;
-        }),
-      );
+      return entry.attach().pipe(map(() => entry));
     });
   }
 
@@ -434,6 +429,11 @@ export class PieClient {
     this.subscriptions.unsubscribe();
   }
 
+  private readonly trackWorkflow = (entry: WorkflowEntry, attached: boolean): void => {
+    if (attached) this.workflows.add(entry);
+    else this.workflows.delete(entry);
+  };
+
   private onState(state: ConnectionState): void {
     if (state.kind !== 'ready') this.context.session$.next(0);
     if (state.kind === 'closed') {
@@ -459,7 +459,7 @@ export class PieClient {
 
   private failStreams(error: Error): void {
     this.context.router.failAll(() => error);
-    for (const workflow of this.workflows) workflow.fail(error);
+    for (const workflow of [...this.workflows]) workflow.fail(error);
     this.workflows.clear();
   }
 }

@@ -49,10 +49,15 @@ export class WorkflowEntry implements PieWorkflow {
   private readonly detached = new Subject<void>();
   private readonly failures = new Subject<never>();
 
+  /**
+   * @param tracking called with `true` when the workflow becomes attached and `false` when it
+   * is detached or failed, so the client only keeps (and reattaches) attached workflows.
+   */
   constructor(
     private readonly context: PieClientContext,
     readonly id: string,
     session: number,
+    private readonly tracking: (entry: WorkflowEntry, attached: boolean) => void = () => undefined,
   ) {
     this.attachedSession = session;
   }
@@ -79,6 +84,7 @@ export class WorkflowEntry implements PieWorkflow {
       tap(() => {
         this.attached = true;
         this.attachedSession = this.context.session$.value;
+        this.tracking(this, true);
       }),
       map(() => undefined),
     );
@@ -89,6 +95,7 @@ export class WorkflowEntry implements PieWorkflow {
       okResult('detach_workflow'),
       tap(() => {
         this.attached = false;
+        this.tracking(this, false);
         this.detached.next();
       }),
       map(() => undefined),
@@ -104,6 +111,7 @@ export class WorkflowEntry implements PieWorkflow {
   /** Ends every `events$` subscriber with an error (reattach refused, connection closed). */
   fail(error: Error): void {
     this.attached = false;
+    this.tracking(this, false);
     this.failures.error(error);
   }
 
@@ -145,13 +153,13 @@ export function workflowJson(workflow: string | object): string {
  *
  * @example
  * ```ts
- * submitWorkflow(context, { type: 'process', program_name: 'echo@1.0.0' }, (w) => registry.add(w)).subscribe();
+ * submitWorkflow(context, { type: 'process', program_name: 'echo@1.0.0' }, (w, attached) => track(w, attached)).subscribe();
  * ```
  */
 export function submitWorkflow(
   context: PieClientContext,
   workflow: string | object,
-  register: (entry: WorkflowEntry) => void,
+  tracking: (entry: WorkflowEntry, attached: boolean) => void,
 ): Observable<PieWorkflow> {
   return new Observable<PieWorkflow>((subscriber) => {
     const json = workflowJson(workflow);
@@ -168,8 +176,8 @@ export function submitWorkflow(
               cause: error,
             });
           }
-          const entry = new WorkflowEntry(context, id, context.session$.value);
-          register(entry);
+          const entry = new WorkflowEntry(context, id, context.session$.value, tracking);
+          tracking(entry, true);
           return entry;
         }),
       )
