@@ -189,7 +189,9 @@ export class PieConnection {
 
   /**
    * Stops delivering inbound frames (and, with `ws`, stops reading the socket) until
-   * `resume()`. Heartbeat misses are not counted while paused.
+   * `resume()`. Heartbeat misses are not counted while paused, and with `ws` a dropped
+   * socket is only noticed once reading resumes. A session that (re)connects while paused
+   * authenticates normally and is paused once ready.
    *
    * @example
    * ```ts
@@ -200,7 +202,7 @@ export class PieConnection {
   pause(): void {
     if (this.gate.isPaused || this.closed) return;
     this.gate.pause();
-    this.readySocket.value?.pause?.();
+    this.liveSocket()?.pause?.();
   }
 
   /**
@@ -212,8 +214,8 @@ export class PieConnection {
    * ```
    */
   resume(): void {
-    if (!this.gate.isPaused) return;
-    this.readySocket.value?.resume?.();
+    if (!this.gate.isPaused || this.closed) return;
+    this.liveSocket()?.resume?.();
     this.gate.resume();
   }
 
@@ -230,6 +232,11 @@ export class PieConnection {
     if (this.closed) return;
     this.loop.unsubscribe();
     this.finish(undefined, new PieError('connection closed'));
+  }
+
+  /** The ready socket, if any (the subject has errored once closed, so never read it then). */
+  private liveSocket(): WebSocketLike | undefined {
+    return this.closed ? undefined : this.readySocket.value;
   }
 
   private whenReady(): Observable<WebSocketLike> {
@@ -275,7 +282,7 @@ export class PieConnection {
       onFrame: (frame, socket) => {
         // Until the session is ready (authenticating), frames bypass a paused gate so
         // authentication can finish.
-        if (socket === this.readySocket.value) this.gate.push(frame);
+        if (socket === this.liveSocket()) this.gate.push(frame);
         else this.handleFrame(frame);
       },
       onEnd: (error, socket) => {

@@ -334,6 +334,16 @@ describe('PieConnection over loopback', () => {
     expect(calls).toBe(2);
   });
 
+  it('accepts pause/resume in any state, including after close', async () => {
+    const server = await startServer();
+    const connection = connect(server);
+    connection.pause();
+    expect(await firstValueFrom(connection.ready$)).toBe(1); // authentication is not held by a pause
+    connection.close();
+    expect(() => connection.resume()).not.toThrow();
+    expect(() => connection.pause()).not.toThrow();
+  });
+
   it('rejects invalid options with a typed error', () => {
     expect(() => PieConnection.open({ url: 'http://x', authenticate: async () => undefined })).toThrow(PieError);
     expect(() => PieConnection.open({ url: 'ws://127.0.0.1:1', authenticate: async () => undefined, requestTimeoutMs: 0 })).toThrow(PieError);
