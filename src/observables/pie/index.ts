@@ -4,6 +4,8 @@ export * from './credentials.js';
 export * from './authenticate.js';
 export * from './process-handle.js';
 export * from './process-launch.js';
+export * from './process-batch.js';
+export * from './process-input.js';
 export * from './programs.js';
 export * from './workflow.js';
 export * from './to-async-iterable.js';

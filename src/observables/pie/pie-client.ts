@@ -29,16 +29,8 @@ import { McpBridge } from './mcp/mcp-bridge.js';
 import type { McpServerCommand } from './mcp/stdio-mcp-server.js';
 import { PauseGate } from './pause-gate.js';
 import type { PieProcess } from './process-handle.js';
-import {
-  type LaunchManyOptions,
-  type LaunchOptions,
-  attachProcess,
-  launch,
-  launchDaemon,
-  launchProcess,
-  launchProcesses,
-  runProcesses,
-} from './process-launch.js';
+import { type LaunchOptions, attachProcess, launch, launchProcess } from './process-launch.js';
+import { type LaunchManyOptions, launchDaemon, launchProcesses, runProcesses } from './process-batch.js';
 import { ProcessEventRouter } from './process-router.js';
 import {
   type AddProgramOptions,

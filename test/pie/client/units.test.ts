@@ -4,7 +4,7 @@ import { toAsyncIterable } from '../../../src/observables/pie/to-async-iterable.
 import { OrphanBuffer } from '../../../src/observables/pie/orphan-buffer.js';
 import { BoundedIdSet } from '../../../src/observables/pie/bounded-id-set.js';
 import { decodeBase64, encodeBase64 } from '../../../src/observables/pie/base64.js';
-import { encodeProcessInput } from '../../../src/observables/pie/process-launch.js';
+import { encodeProcessInput } from '../../../src/observables/pie/process-input.js';
 import { workflowJson } from '../../../src/observables/pie/workflow.js';
 import { mcpErrorText } from '../../../src/observables/pie/mcp/mcp-bridge.js';
 import { PauseGate } from '../../../src/observables/pie/pause-gate.js';

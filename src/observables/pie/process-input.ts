@@ -1,0 +1,53 @@
+import { PieError } from '../../model/pie/errors.js';
+import type { PieUint } from '../../transport/ws/messages.js';
+
+/**
+ * The input string handed to the inferlet: a string is sent as it is (the caller owns its
+ * format); any other value is JSON-stringified; `undefined` becomes `{}`, as the other
+ * clients send.
+ *
+ * @example
+ * ```ts
+ * encodeProcessInput({ prompt: 'hi' }); // => '{"prompt":"hi"}'
+ * encodeProcessInput('raw text'); // => 'raw text'
+ * ```
+ */
+export function encodeProcessInput(input: unknown): string {
+  if (typeof input === 'string') return input;
+  if (input === undefined) return '{}';
+  const text = JSON.stringify(input);
+  if (text === undefined) throw new PieError(`process input of type ${typeof input} cannot be sent as JSON`);
+  return text;
+}
+
+/**
+ * Checks a token budget (a non-negative integer) for the wire; `null`/`undefined` mean none.
+ *
+ * @example
+ * ```ts
+ * tokenBudget(512); // => 512
+ * ```
+ */
+export function tokenBudget(value: number | null | undefined): PieUint | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new PieError(`token budget must be a non-negative integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Checks one budget per input (`null`: none for that input); the lengths must match.
+ *
+ * @example
+ * ```ts
+ * tokenBudgets([10, null], 2); // => [10, null]
+ * ```
+ */
+export function tokenBudgets(values: readonly (number | null)[] | undefined, inputs: number): (PieUint | null)[] | undefined {
+  if (values === undefined) return undefined;
+  if (values.length !== inputs) {
+    throw new PieError(`token budgets length ${values.length} does not match inputs length ${inputs}`);
+  }
+  return values.map((value) => tokenBudget(value) ?? null);
+}
