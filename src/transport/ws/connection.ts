@@ -17,7 +17,7 @@ import {
 } from 'rxjs';
 import type { ConnectionState } from '../connection-state.js';
 import { PieConnectionLostError, PieError, PieProtocolError } from '../../model/pie/errors.js';
-import { decodeServerFrame } from './codec.js';
+import { decodeServerFrame, encodeClientMessage } from './codec.js';
 import {
   PieConnectionOptions,
   PieRequestFramesOptions,
@@ -33,7 +33,6 @@ import { reconnectLoop } from './reconnect-loop.js';
 import { exchange } from './request-exchange.js';
 import { RequestTable } from './request-table.js';
 import { requestTimeout } from './request-timeout.js';
-import { encodeClientMessage } from './codec.js';
 import { pieSession } from './session.js';
 import type { SocketEvent } from './socket-events.js';
 import { WebSocketLike, openWebSocket } from './socket.js';
