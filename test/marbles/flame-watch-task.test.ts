@@ -296,4 +296,20 @@ describe('watchTaskWith', () => {
     });
     expect(watchCalls).toBe(1);
   });
+
+  it('the guide\'s example: a break, then Running from GetTask and Succeed from the new stream', () => {
+    const scheduler = marbleScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const watches = [cold<Task>('--#', {}, unavailable), cold<Task>('--s|', t)];
+      const gets = [cold<Task>('-p|', t), cold<Task>('-r|', t)];
+      const result = watchTaskWith({
+        watch: callsInOrder(watches),
+        get: callsInOrder(gets),
+        policy: backoffPolicy({ initialDelayMs: 10, jitter: 0 }),
+        scheduler,
+      });
+      expectObservable(result).toBe('-p 10ms -r(s|)', t);
+      expectSubscriptions(watches[1]!.subscriptions).toBe('12ms ^--!');
+    });
+  });
 });
