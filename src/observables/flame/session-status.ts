@@ -14,7 +14,15 @@ export interface SessionStatusOptions {
   readonly call?: FlameClientCallOptions;
 }
 
-/** Default polling period of `sessionStatus`, ms. */
+/**
+ * Default polling period of `sessionStatus`, ms.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SESSION_STATUS_INTERVAL_MS } from 'flame-pie-rx/flame';
+ * client.sessionStatus(id, { intervalMs: DEFAULT_SESSION_STATUS_INTERVAL_MS / 2 });
+ * ```
+ */
 export const DEFAULT_SESSION_STATUS_INTERVAL_MS = 1000;
 
 /**

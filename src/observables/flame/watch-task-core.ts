@@ -37,6 +37,12 @@ export interface WatchTaskCoreOptions {
  * message, so a finished watch lets the stream end by itself instead of cancelling it:
  * HTTP/2 servers rate-limit client stream resets (a "rapid reset" defence) and close the
  * whole connection when a busy client resets streams in bulk.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_WATCH_DRAIN_MS, watchTaskWith } from 'flame-pie-rx/flame';
+ * watchTaskWith({ watch, get, drainMs: DEFAULT_WATCH_DRAIN_MS * 5 });
+ * ```
  */
 export const DEFAULT_WATCH_DRAIN_MS = 1000;
 

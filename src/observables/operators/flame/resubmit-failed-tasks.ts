@@ -24,7 +24,15 @@ export interface ResubmitFailedTasksOptions {
   readonly onResubmit?: (info: { attempt: number; delayMs: number; error: TaskFailedError }) => void;
 }
 
-/** Default policy of `resubmitFailedTasks`: 100 ms, 200 ms, then give up. */
+/**
+ * Default policy of `resubmitFailedTasks`: 100 ms, 200 ms, then give up.
+ *
+ * @example
+ * ```ts
+ * import { defaultResubmitPolicy, backoffPolicy } from 'flame-pie-rx';
+ * const patient = backoffPolicy({ ...defaultResubmitPolicy, maxAttempts: 5 });
+ * ```
+ */
 export const defaultResubmitPolicy: BackoffPolicy = backoffPolicy({ initialDelayMs: 100, jitter: 0, maxAttempts: 2 });
 
 const resubmitFailedOnly = (error: TaskFailedError): boolean => error.state === 'Failed';

@@ -14,7 +14,15 @@ export interface RunAllOptions {
   readonly ordered?: boolean;
 }
 
-/** Default concurrency of `runAll`. */
+/**
+ * Default concurrency of `runAll`.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_RUN_ALL_CONCURRENCY, runAll } from 'flame-pie-rx';
+ * runAll((n: number) => session.invoke(n, codecs), { concurrency: DEFAULT_RUN_ALL_CONCURRENCY * 2 });
+ * ```
+ */
 export const DEFAULT_RUN_ALL_CONCURRENCY = 16;
 
 /**

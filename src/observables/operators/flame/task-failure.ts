@@ -1,7 +1,15 @@
 import { TaskFailedError } from '../../../model/flame/errors.js';
 import { Task } from '../../../model/flame/types.js';
 
-/** Event code the server records when a task fails (spec 3.6); its message is the reason. */
+/**
+ * Event code the server records when a task fails (spec 3.6); its message is the reason.
+ *
+ * @example
+ * ```ts
+ * import { TASK_FAILED_EVENT_CODE } from 'flame-pie-rx';
+ * task.events.filter((e) => e.code === TASK_FAILED_EVENT_CODE);
+ * ```
+ */
 export const TASK_FAILED_EVENT_CODE = 3;
 
 /**
