@@ -55,7 +55,7 @@ async function libraryThroughput(endpoint: string): Promise<number> {
   const { ms, result } = await timed(() =>
     lastValueFrom(
       from(Array.from({ length: TASKS }, () => input)).pipe(
-        runAll((i) => client.runTask(session.id, i), { concurrency: CONCURRENCY, ordered: false }),
+        runAll((i) => client.invoke(session.id, i), { concurrency: CONCURRENCY, ordered: false }),
         toArray(),
       ),
     ),

@@ -35,6 +35,27 @@ describe('watchTaskWith', () => {
     });
   });
 
+  it('with reconcileAtStart false (runTask after CreateTask), the first cycle opens only the stream; later cycles reconcile', () => {
+    const scheduler = marbleScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const watches = [cold<Task>('--#', t, unavailable), cold<Task>('---s|', t)];
+      const get = cold<Task>('-r|', t);
+      const result = watchTaskWith({
+        watch: callsInOrder(watches),
+        get: () => get,
+        policy,
+        scheduler,
+        seenState: 'Pending',
+        reconcileAtStart: false,
+      });
+      // break at 2 → wait 10 → cycle at 12 with its GetTask (Running at 13), Succeed at 15.
+      expectObservable(result).toBe('------------- r-(s|)', t);
+      expectSubscriptions(watches[0]!.subscriptions).toBe('^-!');
+      expectSubscriptions(watches[1]!.subscriptions).toBe('------------^---!');
+      expectSubscriptions(get.subscriptions).toBe('------------^-!');
+    });
+  });
+
   it('never emits a state twice nor goes backwards (a late GetTask with an older state is dropped)', () => {
     const scheduler = marbleScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {

@@ -9,7 +9,7 @@ import { createTask } from './tasks.js';
 import { WatchTaskOptions, watchTask } from './watch-task.js';
 
 /** Options of `runTask`: the watch's, plus the CreateTask call's. */
-export interface RunTaskOptions extends Omit<WatchTaskOptions, 'seenState'> {
+export interface RunTaskOptions extends Omit<WatchTaskOptions, 'seenState' | 'reconcileAtStart'> {
   /** Options of the CreateTask call (e.g. `deadlineMs`). */
   readonly createTaskCall?: FlameClientCallOptions;
 }
@@ -54,7 +54,7 @@ export function runTask(
   const { createTaskCall, ...watchOptions } = options;
   return createTask(context, sessionId, input, createTaskCall).pipe(
     switchMap((created) =>
-      concat(of(created), watchTask(context, sessionId, created.id, { ...watchOptions, seenState: created.state })),
+      concat(of(created), watchTask(context, sessionId, created.id, { ...watchOptions, seenState: created.state, reconcileAtStart: false })),
     ),
   );
 }

@@ -25,6 +25,14 @@ export interface WatchTaskCoreOptions {
    */
   readonly seenState?: TaskState;
   /**
+   * Whether the first cycle also reconciles with GetTask. Default true. Pass false only
+   * when the caller holds a state read just before subscribing (the CreateTask reply in
+   * `runTask`): the server's WatchTask compares against the state at call time and always
+   * delivers a terminal state, so that reply already is the reconciliation and the extra
+   * GetTask would be wasted. Later cycles (after a break or an empty end) always reconcile.
+   */
+  readonly reconcileAtStart?: boolean;
+  /**
    * How long a call whose answer is no longer needed (the stream after its terminal
    * message, a GetTask overtaken by the stream) may run on before it is cancelled. Default
    * `DEFAULT_WATCH_DRAIN_MS`.
@@ -235,7 +243,7 @@ export function watchTaskWith(options: WatchTaskCoreOptions): Observable<Task> {
     };
 
     /** One cycle: a WatchTask stream and, alongside, a reconciling GetTask. */
-    const startCycle = (): void => {
+    const startCycle = (reconcile = true): void => {
       const own = nextStep();
       call(own, options.watch(), {
         next: (task) => {
@@ -247,7 +255,7 @@ export function watchTaskWith(options: WatchTaskCoreOptions): Observable<Task> {
         },
         complete: () => checkAfterEmptyEnd(),
       });
-      if (!isCurrent(own)) return;
+      if (!reconcile || !isCurrent(own)) return;
       call(own, options.get(), {
         next: (task) => {
           offer(task);
@@ -258,7 +266,7 @@ export function watchTaskWith(options: WatchTaskCoreOptions): Observable<Task> {
       });
     };
 
-    startCycle();
+    startCycle(options.reconcileAtStart ?? true);
     return () => {
       if (ended) return; // finished on its own: draining calls end by themselves
       ended = true;

@@ -20,6 +20,8 @@ export interface WatchTaskOptions {
   readonly random?: () => number;
   /** A state already seen (not emitted again). */
   readonly seenState?: TaskState;
+  /** Whether the first cycle reconciles with GetTask (default true; see `watchTaskWith`). */
+  readonly reconcileAtStart?: boolean;
   /**
    * Options of each GetTask call the watch makes (e.g. a `deadlineMs`). The WatchTask
    * streams themselves have no deadline: a task may run for hours. Bound the whole watch
@@ -63,5 +65,6 @@ export function watchTask(
     ...(options.shouldRetry ? { shouldRetry: options.shouldRetry } : {}),
     ...(options.random ? { random: options.random } : {}),
     ...(options.seenState ? { seenState: options.seenState } : {}),
+    ...(options.reconcileAtStart === false ? { reconcileAtStart: false } : {}),
   });
 }
