@@ -13,7 +13,12 @@ async function main(): Promise<void> {
     worker.once('error', reject);
   });
   console.log(`node ${process.version}, ${new Date().toISOString()}`);
-  const lines = [...(await flameBench(flameEndpoint)), ...(await pieBench(pieUrl))];
+  // `npm run bench -- flame` or `-- pie` runs one half; no argument runs both.
+  const only = process.argv[2];
+  const lines = [
+    ...(only === 'pie' ? [] : await flameBench(flameEndpoint)),
+    ...(only === 'flame' ? [] : await pieBench(pieUrl)),
+  ];
   printTable(lines);
   worker.postMessage('close');
 }

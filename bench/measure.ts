@@ -46,3 +46,13 @@ export async function pool(count: number, concurrency: number, worker: (i: numbe
   });
   await Promise.all(runners);
 }
+
+/** The median of a few measurements (robust against one disturbed round). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Rounds per measure: baseline and library alternate, the median of each is reported. */
+export const ROUNDS = 5;
