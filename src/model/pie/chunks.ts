@@ -219,7 +219,7 @@ export class FileAssembler {
     file.parts.push(chunkData);
     if (file.parts.length < file.totalChunks) return undefined;
     this.pending.delete(key);
-    const bytes = concat(file.parts, file.size);
+    const bytes = concatBytes(file.parts, file.size);
     const actual = hashBlob(bytes);
     if (actual !== file.fileHash) {
       throw new PieFileError(
@@ -231,8 +231,17 @@ export class FileAssembler {
   }
 }
 
-/** Always a fresh array: the parts may be views on receive buffers the caller reuses. */
-function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
+/**
+ * Joins byte parts into one fresh array of `size` bytes (the parts may be views on receive
+ * buffers the caller reuses).
+ *
+ * @example
+ * ```ts
+ * import { concatBytes } from 'flame-pie-rx/pie';
+ * concatBytes([new Uint8Array([1]), new Uint8Array([2, 3])], 3); // => Uint8Array [1, 2, 3]
+ * ```
+ */
+export function concatBytes(parts: readonly Uint8Array[], size: number): Uint8Array {
   const out = new Uint8Array(size);
   let offset = 0;
   for (const part of parts) {

@@ -23,9 +23,7 @@ export function registerApplication(
   spec: ApplicationSpecInput,
   call: FlameClientCallOptions = {},
 ): Observable<void> {
-  return defer(() =>
-    unaryCall(context.channel, 'registerApplication', { name, application: applicationSpecToProto(spec) }, call),
-  ).pipe(map((result) => checkApplicationResult(result, 'RegisterApplication', name)));
+  return writeApplication(context, 'registerApplication', name, spec, call);
 }
 
 /**
@@ -44,9 +42,22 @@ export function updateApplication(
   spec: ApplicationSpecInput,
   call: FlameClientCallOptions = {},
 ): Observable<void> {
-  return defer(() =>
-    unaryCall(context.channel, 'updateApplication', { name, application: applicationSpecToProto(spec) }, call),
-  ).pipe(map((result) => checkApplicationResult(result, 'UpdateApplication', name)));
+  return writeApplication(context, 'updateApplication', name, spec, call);
+}
+
+/** Register and Update send the same request and read the same in-band `Result`. */
+function writeApplication(
+  context: FlameClientContext,
+  method: 'registerApplication' | 'updateApplication',
+  name: string,
+  spec: ApplicationSpecInput,
+  call: FlameClientCallOptions,
+): Observable<void> {
+  const operation = method === 'registerApplication' ? 'RegisterApplication' : 'UpdateApplication';
+  // defer: converting the spec may throw (a bad maxInstances); that is an error of the Observable.
+  return defer(() => unaryCall(context.channel, method, { name, application: applicationSpecToProto(spec) }, call)).pipe(
+    map((result) => checkApplicationResult(result, operation, name)),
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 // Per-connection reassembly of chunked uploads keyed by hash (protocol reference 5.3, 5.4,
 // 4.4). Program uploads and client→process files share one table, as in the engine.
 import { chunkCountMismatch, outOfOrderChunk, PIE_TEXT, uploadCapExceeded } from './strings.js';
+import { concatBytes } from '../../model/pie/chunks.js';
 
 /** One chunk as it arrives (fields of `add_program` / `transfer_file`). */
 export interface UploadChunk {
@@ -73,16 +74,6 @@ export class UploadTable {
     // `total_chunks = 0` therefore never completes (and is never answered), as upstream.
     if (upload.nextIndex !== upload.totalChunks) return { kind: 'pending' };
     this.uploads.delete(chunk.hash);
-    return { kind: 'complete', bytes: concat(upload.parts, upload.size), header: upload.header };
+    return { kind: 'complete', bytes: concatBytes(upload.parts, upload.size), header: upload.header };
   }
-}
-
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
