@@ -1,4 +1,4 @@
-import { Observable, Observer, SchedulerLike, Subscription, asyncScheduler } from 'rxjs';
+import { Observable, SchedulerLike, Subscriber, Unsubscribable, asyncScheduler } from 'rxjs';
 import { Task, TaskState, isTerminalTaskState } from '../../model/flame/types.js';
 import { BackoffPolicy, backoffDelay, defaultBackoffPolicy } from '../../transport/backoff.js';
 import { ShouldRetry, retryTransient } from '../../transport/should-retry.js';
@@ -54,16 +54,6 @@ export interface WatchTaskCoreOptions {
  */
 export const DEFAULT_WATCH_DRAIN_MS = 1000;
 
-/** The calls and the delay of one step of the algorithm. */
-interface Step {
-  readonly subscription: Subscription;
-  /** Calls of this step that have not ended yet. */
-  running: number;
-}
-
-/** Progress order of task states: Pending < Running < any terminal state. */
-const STATE_RANK: Record<TaskState, number> = { Pending: 0, Running: 1, Succeed: 2, Failed: 2, Cancelled: 2 };
-
 /**
  * Follows one task to its end from a WatchTask stream and GetTask calls, hiding what the
  * server's WatchTask does not do (spec 3.4.13). Emits the task each time it reaches a
@@ -108,171 +98,291 @@ const STATE_RANK: Record<TaskState, number> = { Pending: 0, Running: 1, Succeed:
  * ```
  */
 export function watchTaskWith(options: WatchTaskCoreOptions): Observable<Task> {
-  const policy = options.policy ?? defaultBackoffPolicy;
-  const scheduler = options.scheduler ?? asyncScheduler;
-  const shouldRetry = options.shouldRetry ?? retryTransient;
+  return new Observable<Task>((subscriber) => new TaskWatch(options, subscriber).start());
+}
 
-  const drainMs = options.drainMs ?? DEFAULT_WATCH_DRAIN_MS;
+/** Progress order of task states: Pending < Running < any terminal state. */
+const STATE_RANK: Record<TaskState, number> = { Pending: 0, Running: 1, Succeed: 2, Failed: 2, Cancelled: 2 };
 
-  return new Observable<Task>((subscriber) => {
-    let lastRank = options.seenState === undefined ? -1 : STATE_RANK[options.seenState];
-    let attempt = 0; // consecutive retries without a streamed message
-    let ended = false;
-    // The current step: its calls and delay. Callbacks of any other step are ignored.
-    const newStep = (): Step => ({ subscription: new Subscription(), running: 0 });
-    let current = newStep();
-    // Former steps whose calls are left to end by themselves (bounded by drainMs).
-    const draining = new Set<Step>();
+/**
+ * The calls and the timer of one step of the algorithm; unsubscribing cancels them. Held
+ * in fields rather than an array: a step has at most two calls (a cycle's stream and
+ * GetTask) and one timer (a backoff delay, or the drain bound once retired).
+ */
+class Step implements Unsubscribable {
+  /** Calls of this step that have not ended yet. */
+  running = 0;
+  #closed = false;
+  #first: Unsubscribable | undefined = undefined;
+  #second: Unsubscribable | undefined = undefined;
+  #timer: Unsubscribable | undefined = undefined;
 
-    const isCurrent = (own: Step): boolean => !ended && current === own;
+  addCall(call: Unsubscribable): void {
+    if (this.#closed) call.unsubscribe();
+    else if (this.#first === undefined) this.#first = call;
+    else this.#second = call;
+  }
 
-    /** Ends a step that is no longer current: cancels its delay, lets its calls drain. */
-    const retire = (old: Step): void => {
-      if (old.running === 0) {
-        old.subscription.unsubscribe();
+  removeCall(call: Unsubscribable): void {
+    if (this.#first === call) this.#first = undefined;
+    else if (this.#second === call) this.#second = undefined;
+  }
+
+  setTimer(timer: Unsubscribable): void {
+    if (this.#closed) timer.unsubscribe();
+    else this.#timer = timer;
+  }
+
+  unsubscribe(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const members = [this.#first, this.#second, this.#timer];
+    this.#first = this.#second = this.#timer = undefined;
+    for (const member of members) member?.unsubscribe();
+  }
+}
+
+/**
+ * What a call is for, which decides what its answer does: the cycle's WatchTask stream,
+ * the cycle's reconciling GetTask, the GetTask after an empty end, or the GetTask that
+ * fetches a Failed task's events.
+ */
+type CallRole = 'stream' | 'reconcile' | 'check' | 'failure';
+
+/**
+ * The state of one subscription to `watchTaskWith`: one object whose methods live on the
+ * prototype (thousands of watches may be open at once), and its subscription's teardown.
+ * Options are read when used, so nothing of them is copied per watch.
+ */
+class TaskWatch implements Unsubscribable {
+  #lastRank: number;
+  /** Consecutive retries without a streamed message. */
+  #attempt = 0;
+  #ended = false;
+  /** The current step: its calls and delay. Callbacks of any other step are ignored. */
+  #current = new Step();
+  /** Former steps whose calls are left to end by themselves (bounded by drainMs); made when first needed. */
+  #draining: Set<Step> | undefined = undefined;
+
+  constructor(
+    private readonly options: WatchTaskCoreOptions,
+    private readonly subscriber: Subscriber<Task>,
+  ) {
+    this.#lastRank = options.seenState === undefined ? -1 : STATE_RANK[options.seenState];
+  }
+
+  start(): this {
+    this.#startCycle(this.options.reconcileAtStart ?? true);
+    return this;
+  }
+
+  unsubscribe(): void {
+    if (this.#ended) return; // finished on its own: draining calls end by themselves
+    this.#ended = true;
+    this.#current.unsubscribe();
+    if (!this.#draining) return;
+    for (const step of this.#draining) step.unsubscribe();
+    this.#draining.clear();
+  }
+
+  isCurrent(own: Step): boolean {
+    return !this.#ended && this.#current === own;
+  }
+
+  /** A call of `own` has ended: a draining step whose last call ended is done. */
+  settled(own: Step): void {
+    if (own.running === 0 && this.#draining?.delete(own)) own.unsubscribe();
+  }
+
+  /** What a call's value does (only while its step is current). */
+  next(call: TaskCall, task: Task): void {
+    switch (call.role) {
+      case 'stream':
+        this.#attempt = 0;
+        this.#offer(task);
         return;
-      }
-      draining.add(old);
-      old.subscription.add(
-        scheduler.schedule(() => {
-          draining.delete(old);
-          old.subscription.unsubscribe();
-        }, drainMs),
-      );
-    };
-    const nextStep = (): Step => {
-      retire(current);
-      current = newStep();
-      return current;
-    };
+      case 'reconcile':
+        this.#offer(task);
+        return;
+      case 'check':
+        if (this.#offer(task)) return;
+        if (!this.#afterBackoff()) this.#fail(new TaskWatchGaveUpError(this.#attempt - 1));
+        return;
+      case 'failure':
+        this.#finish(task.state === 'Failed' ? task : call.streamed!);
+        return;
+    }
+  }
 
-    /** Subscribes a call as part of a step; its callbacks run only while that step is current. */
-    const call = (own: Step, source: Observable<Task>, observer: Partial<Observer<Task>>): void => {
-      own.running += 1;
-      let done = false;
-      const settle = (): void => {
-        if (done) return;
-        done = true;
-        own.running -= 1;
-        if (own.running === 0 && draining.delete(own)) own.subscription.unsubscribe();
-      };
-      own.subscription.add(
-        source.subscribe({
-          next: (task) => {
-            if (isCurrent(own)) observer.next?.(task);
-          },
-          error: (error: unknown) => {
-            settle();
-            if (isCurrent(own)) observer.error?.(error);
-          },
-          complete: () => {
-            settle();
-            if (isCurrent(own)) observer.complete?.();
-          },
-        }),
-      );
-    };
+  /** What a call's error does (only while its step is current). */
+  error(call: TaskCall, error: unknown): void {
+    const retry = this.#shouldRetry(error, this.#attempt + 1);
+    switch (call.role) {
+      case 'reconcile':
+        if (!retry) this.#fail(error);
+        return;
+      case 'failure':
+        if (!retry || !this.#afterBackoff(call.streamed)) this.#finish(call.streamed!);
+        return;
+      default: // 'stream', 'check'
+        if (!retry || !this.#afterBackoff()) this.#fail(error);
+    }
+  }
 
-    const end = (): void => {
-      ended = true;
-      retire(current);
-      current = newStep();
-    };
-    const fail = (error: unknown): void => {
-      end();
-      subscriber.error(error);
-    };
-    const finish = (task: Task): void => {
-      end();
-      subscriber.next(task);
-      subscriber.complete();
-    };
+  /** What a call's completion does (only while its step is current). */
+  complete(call: TaskCall): void {
+    if (call.role === 'stream') this.#checkAfterEmptyEnd();
+  }
 
-    /** Offers a task seen from either call; returns true when it was terminal. */
-    const offer = (task: Task): boolean => {
-      if (isTerminalTaskState(task.state)) {
-        if (task.state === 'Failed' && taskFailureMessage(task) === undefined) fetchFailureEvents(task);
-        else finish(task);
-        return true;
-      }
-      const rank = STATE_RANK[task.state];
-      if (rank > lastRank) {
-        lastRank = rank;
-        subscriber.next(task);
-      }
-      return false;
-    };
+  #shouldRetry(error: unknown, attempt: number): boolean {
+    return (this.options.shouldRetry ?? retryTransient)(error, attempt);
+  }
 
-    /** Runs `next` after the delay of the next attempt; false when the policy is spent. */
-    const afterBackoff = (next: () => void): boolean => {
-      attempt += 1;
-      const delayMs = backoffDelay(policy, attempt, options.random);
-      if (delayMs === undefined) return false;
-      const own = nextStep();
-      own.subscription.add(
-        scheduler.schedule(() => {
-          if (isCurrent(own)) next();
-        }, delayMs),
-      );
+  /** Ends a step that is no longer current: cancels its delay, lets its calls drain. */
+  #retire(old: Step): void {
+    if (old.running === 0) {
+      old.unsubscribe();
+      return;
+    }
+    const draining = (this.#draining ??= new Set());
+    draining.add(old);
+    old.setTimer(
+      (this.options.scheduler ?? asyncScheduler).schedule(() => {
+        draining.delete(old);
+        old.unsubscribe();
+      }, this.options.drainMs ?? DEFAULT_WATCH_DRAIN_MS),
+    );
+  }
+
+  #nextStep(): Step {
+    this.#retire(this.#current);
+    this.#current = new Step();
+    return this.#current;
+  }
+
+  /** Subscribes a call as part of a step. */
+  #call(own: Step, source: Observable<Task>, role: CallRole, streamed?: Task): void {
+    own.running += 1;
+    const call = new TaskCall(this, own, role, streamed);
+    own.addCall(call);
+    source.subscribe(call);
+  }
+
+  #end(): void {
+    this.#ended = true;
+    this.#retire(this.#current);
+    this.#current = new Step();
+  }
+
+  #fail(error: unknown): void {
+    this.#end();
+    this.subscriber.error(error);
+  }
+
+  #finish(task: Task): void {
+    this.#end();
+    this.subscriber.next(task);
+    this.subscriber.complete();
+  }
+
+  /** Offers a task seen from either call; returns true when it was terminal. */
+  #offer(task: Task): boolean {
+    if (isTerminalTaskState(task.state)) {
+      if (task.state === 'Failed' && taskFailureMessage(task) === undefined) this.#fetchFailureEvents(task);
+      else this.#finish(task);
       return true;
-    };
+    }
+    const rank = STATE_RANK[task.state];
+    if (rank > this.#lastRank) {
+      this.#lastRank = rank;
+      this.subscriber.next(task);
+    }
+    return false;
+  }
 
-    /** A Failed task without its failure event: GetTask once more for the events. */
-    const fetchFailureEvents = (streamed: Task): void => {
-      const own = nextStep();
-      call(own, options.get(), {
-        next: (task) => finish(task.state === 'Failed' ? task : streamed),
-        error: (error: unknown) => {
-          if (!shouldRetry(error, attempt + 1) || !afterBackoff(() => fetchFailureEvents(streamed))) finish(streamed);
-        },
-      });
-    };
+  /**
+   * After the delay of the next attempt, fetches the failure events of `streamed` if given,
+   * else starts a new cycle; false when the policy is spent.
+   */
+  #afterBackoff(streamed?: Task): boolean {
+    this.#attempt += 1;
+    const delayMs = backoffDelay(this.options.policy ?? defaultBackoffPolicy, this.#attempt, this.options.random);
+    if (delayMs === undefined) return false;
+    const own = this.#nextStep();
+    own.setTimer(
+      (this.options.scheduler ?? asyncScheduler).schedule(() => {
+        if (!this.isCurrent(own)) return;
+        if (streamed) this.#fetchFailureEvents(streamed);
+        else this.#startCycle();
+      }, delayMs),
+    );
+    return true;
+  }
 
-    /** A stream ended OK without a terminal task: ask GetTask where the task is. */
-    const checkAfterEmptyEnd = (): void => {
-      const own = nextStep();
-      call(own, options.get(), {
-        next: (task) => {
-          if (offer(task)) return;
-          if (!afterBackoff(startCycle)) fail(new TaskWatchGaveUpError(attempt - 1));
-        },
-        error: (error: unknown) => {
-          if (!shouldRetry(error, attempt + 1) || !afterBackoff(startCycle)) fail(error);
-        },
-      });
-    };
+  /** A Failed task without its failure event: GetTask once more for the events. */
+  #fetchFailureEvents(streamed: Task): void {
+    const own = this.#nextStep();
+    this.#call(own, this.options.get(), 'failure', streamed);
+  }
 
-    /** One cycle: a WatchTask stream and, alongside, a reconciling GetTask. */
-    const startCycle = (reconcile = true): void => {
-      const own = nextStep();
-      call(own, options.watch(), {
-        next: (task) => {
-          attempt = 0;
-          offer(task);
-        },
-        error: (error: unknown) => {
-          if (!shouldRetry(error, attempt + 1) || !afterBackoff(startCycle)) fail(error);
-        },
-        complete: () => checkAfterEmptyEnd(),
-      });
-      if (!reconcile || !isCurrent(own)) return;
-      call(own, options.get(), {
-        next: (task) => {
-          offer(task);
-        },
-        error: (error: unknown) => {
-          if (!shouldRetry(error, attempt + 1)) fail(error);
-        },
-      });
-    };
+  /** A stream ended OK without a terminal task: ask GetTask where the task is. */
+  #checkAfterEmptyEnd(): void {
+    const own = this.#nextStep();
+    this.#call(own, this.options.get(), 'check');
+  }
 
-    startCycle(options.reconcileAtStart ?? true);
-    return () => {
-      if (ended) return; // finished on its own: draining calls end by themselves
-      ended = true;
-      current.subscription.unsubscribe();
-      for (const step of draining) step.subscription.unsubscribe();
-      draining.clear();
-    };
-  });
+  /** One cycle: a WatchTask stream and, alongside, a reconciling GetTask. */
+  #startCycle(reconcile = true): void {
+    const own = this.#nextStep();
+    this.#call(own, this.options.watch(), 'stream');
+    if (!reconcile || !this.isCurrent(own)) return;
+    this.#call(own, this.options.get(), 'reconcile');
+  }
+}
+
+/**
+ * The subscriber of one call: hands its notifications to the watch while its step is
+ * current. A `Subscriber` itself, so that subscribing adds no wrapper objects per call.
+ */
+class TaskCall extends Subscriber<Task> {
+  constructor(
+    private readonly watch: TaskWatch,
+    private readonly step: Step,
+    readonly role: CallRole,
+    readonly streamed: Task | undefined,
+  ) {
+    super();
+  }
+
+  protected override _next(task: Task): void {
+    if (this.watch.isCurrent(this.step)) this.watch.next(this, task);
+  }
+
+  protected override _error(error: unknown): void {
+    try {
+      this.#settle();
+      if (this.watch.isCurrent(this.step)) this.watch.error(this, error);
+    } finally {
+      this.unsubscribe();
+    }
+  }
+
+  protected override _complete(): void {
+    try {
+      this.#settle();
+      if (this.watch.isCurrent(this.step)) this.watch.complete(this);
+    } finally {
+      this.unsubscribe();
+    }
+  }
+
+  /**
+   * The call has ended: it no longer counts for its step, nor stays referenced by it (a
+   * long watch would keep every GetTask reply alive).
+   */
+  #settle(): void {
+    this.step.running -= 1;
+    this.step.removeCall(this);
+    this.watch.settled(this.step);
+  }
 }

@@ -1,12 +1,12 @@
-import { Observable, SchedulerLike, map } from 'rxjs';
+import { Observable, SchedulerLike } from 'rxjs';
 import { taskFromProto } from '../../model/flame/convert.js';
 import type { Task, TaskState } from '../../model/flame/types.js';
 import type { BackoffPolicy } from '../../transport/backoff.js';
 import type { ShouldRetry } from '../../transport/should-retry.js';
-import { serverStreamCall } from '../../transport/grpc/server-stream.js';
-import { unaryCall } from '../../transport/grpc/unary.js';
+import { serverStreamCallMapped } from '../../transport/grpc/server-stream.js';
+import { unaryCallMapped } from '../../transport/grpc/unary.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
-import { watchTaskWith } from './watch-task-core.js';
+import { type WatchTaskCoreOptions, watchTaskWith } from './watch-task-core.js';
 
 /** Options of `watchTask`; every one has a default from the client. */
 export interface WatchTaskOptions {
@@ -54,17 +54,51 @@ export function watchTask(
   context: FlameClientContext,
   sessionId: string,
   taskId: string,
-  options: WatchTaskOptions = {},
+  options: WatchTaskOptions = NO_OPTIONS,
 ): Observable<Task> {
-  const request = { sessionId, taskId };
-  return watchTaskWith({
-    watch: () => serverStreamCall(context.channel, 'watchTask', request).pipe(map(taskFromProto)),
-    get: () => unaryCall(context.channel, 'getTask', request, options.getTaskCall).pipe(map(taskFromProto)),
-    policy: options.policy ?? context.backoff,
-    scheduler: options.scheduler ?? context.scheduler,
-    ...(options.shouldRetry ? { shouldRetry: options.shouldRetry } : {}),
-    ...(options.random ? { random: options.random } : {}),
-    ...(options.seenState ? { seenState: options.seenState } : {}),
-    ...(options.reconcileAtStart === false ? { reconcileAtStart: false } : {}),
-  });
+  return watchTaskWith(new ChannelTaskCalls(context, { sessionId, taskId }, options));
+}
+
+const NO_OPTIONS: WatchTaskOptions = {};
+const NO_CALL_OPTIONS: FlameClientCallOptions = {};
+
+/**
+ * The `watchTaskWith` options of one `watchTask`: the two calls on the context's channel
+ * (messages converted as they arrive) and the options with the client's defaults. One
+ * object whose methods and getters live on the prototype, as many watches may be open.
+ */
+class ChannelTaskCalls implements WatchTaskCoreOptions {
+  constructor(
+    private readonly context: FlameClientContext,
+    private readonly request: { readonly sessionId: string; readonly taskId: string },
+    private readonly options: WatchTaskOptions,
+  ) {}
+
+  watch(): Observable<Task> {
+    return serverStreamCallMapped(this.context.channel, 'watchTask', this.request, NO_CALL_OPTIONS, taskFromProto);
+  }
+
+  get(): Observable<Task> {
+    const call = this.options.getTaskCall ?? NO_CALL_OPTIONS;
+    return unaryCallMapped(this.context.channel, 'getTask', this.request, call, taskFromProto);
+  }
+
+  get policy(): BackoffPolicy {
+    return this.options.policy ?? this.context.backoff;
+  }
+  get scheduler(): SchedulerLike {
+    return this.options.scheduler ?? this.context.scheduler;
+  }
+  get shouldRetry(): ShouldRetry | undefined {
+    return this.options.shouldRetry;
+  }
+  get random(): (() => number) | undefined {
+    return this.options.random;
+  }
+  get seenState(): TaskState | undefined {
+    return this.options.seenState;
+  }
+  get reconcileAtStart(): boolean | undefined {
+    return this.options.reconcileAtStart;
+  }
 }

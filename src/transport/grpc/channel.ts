@@ -117,9 +117,23 @@ export class FlameChannel {
    */
   trackCall(call: { cancel(): void }): () => void {
     this.#runningCalls.add(call);
-    return () => {
-      this.#runningCalls.delete(call);
-    };
+    return () => this.untrackCall(call);
+  }
+
+  /**
+   * Unregisters a call registered with `trackCall` (the same as calling the function
+   * `trackCall` returned, for callers that would rather not keep a function per call).
+   * Unknown calls are ignored.
+   *
+   * @example
+   * ```ts
+   * const call = channel.frontend.getTask({ sessionId: 's', taskId: '1' }, () => {});
+   * channel.trackCall(call);
+   * channel.untrackCall(call);
+   * ```
+   */
+  untrackCall(call: { cancel(): void }): void {
+    this.#runningCalls.delete(call);
   }
 
   /**

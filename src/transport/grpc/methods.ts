@@ -54,14 +54,21 @@ export interface FlameMethodDefinition<K extends FlameMethodName> {
  * ```
  */
 export function flameMethod<K extends FlameMethodName>(method: K): FlameMethodDefinition<K> {
+  const cached = methodDefinitions.get(method);
+  if (cached) return cached as FlameMethodDefinition<K>;
   const definition = FrontendService[method];
-  return {
+  const made: FlameMethodDefinition<K> = {
     path: definition.path,
     rpcName: definition.path.slice(definition.path.lastIndexOf('/') + 1),
     serialize: definition.requestSerialize as unknown as (request: FlameRequest<K>) => Buffer,
     deserialize: definition.responseDeserialize as unknown as (bytes: Buffer) => FlameResponse<K>,
   };
+  methodDefinitions.set(method, made);
+  return made;
 }
+
+/** One definition per method, made on first use (every call of a method shares it). */
+const methodDefinitions = new Map<FlameMethodName, FlameMethodDefinition<never>>();
 
 /** What grpc-js takes for one call: metadata (which carries wait-for-ready) and call options. */
 export interface GrpcCallSettings {
@@ -82,14 +89,71 @@ export interface GrpcCallSettings {
  */
 export function grpcCallSettings(options: FlameCallOptions = {}): GrpcCallSettings {
   const metadata = new Metadata({ waitForReady: options.waitForReady ?? true });
-  const callOptions: CallOptions = {};
-  if (options.deadlineMs !== undefined) {
-    if (!(options.deadlineMs >= 0) || !Number.isFinite(options.deadlineMs)) {
-      throw new FlameTransportOptionError('deadlineMs', 'must be a finite number >= 0');
-    }
-    callOptions.deadline = Date.now() + options.deadlineMs;
+  return { metadata, callOptions: deadlineCallOptions(options) ?? {} };
+}
+
+/** The call options with the deadline counted from now, or undefined without a deadline. */
+function deadlineCallOptions(options: FlameCallOptions): CallOptions | undefined {
+  if (options.deadlineMs === undefined) return undefined;
+  if (!(options.deadlineMs >= 0) || !Number.isFinite(options.deadlineMs)) {
+    throw new FlameTransportOptionError('deadlineMs', 'must be a finite number >= 0');
   }
-  return { metadata, callOptions };
+  return { deadline: Date.now() + options.deadlineMs };
+}
+
+/**
+ * `grpcCallSettings` for the library's own calls, without per-call allocations when
+ * nothing is asked: the metadata (which carries only wait-for-ready) is one shared
+ * instance per wait-for-ready value, and without a deadline the call options are one
+ * shared empty object. grpc-js neither keeps nor modifies either: a call clones its
+ * metadata when it starts. The result must not be modified; use `grpcCallSettings` for
+ * settings of one's own.
+ *
+ * @example
+ * ```ts
+ * import { sharedGrpcCallSettings } from 'flame-pie-rx/flame';
+ * sharedGrpcCallSettings({}).metadata === sharedGrpcCallSettings({}).metadata; // => true
+ * ```
+ */
+export function sharedGrpcCallSettings(options: FlameCallOptions = {}): GrpcCallSettings {
+  const shared = options.waitForReady === false ? sharedWithoutWaitForReady : sharedWithWaitForReady;
+  const callOptions = deadlineCallOptions(options);
+  return callOptions === undefined ? shared : { metadata: shared.metadata, callOptions };
+}
+
+const sharedWithWaitForReady: GrpcCallSettings = { metadata: new Metadata({ waitForReady: true }), callOptions: {} };
+const sharedWithoutWaitForReady: GrpcCallSettings = { metadata: new Metadata({ waitForReady: false }), callOptions: {} };
+
+/**
+ * Starts a grpc-js call (`start` makes it) without V8 capturing the caller's stack. grpc-js
+ * records that stack for every call (an `Error` kept for the life of the call, whose
+ * frames hold on to the functions and receivers on the stack) only to append it to the
+ * error of a failed call. This library reports failed calls as its own `FlameError` and
+ * never reads that stack, so for long calls such as task watches the capture is pure
+ * weight: several hundred bytes per open stream. Should `start` throw, it is run once more
+ * with stack capture on, so that the thrown error carries its stack (grpc-js throws before
+ * starting anything, so nothing is started twice).
+ *
+ * @example
+ * ```ts
+ * import { FlameChannel, startWithoutCallerStack } from 'flame-pie-rx/flame';
+ * const channel = new FlameChannel('http://127.0.0.1:8080');
+ * const stream = startWithoutCallerStack(() => channel.frontend.watchTask({ sessionId: 'ssn-1', taskId: '1' }));
+ * stream.on('error', () => undefined);
+ * stream.cancel();
+ * ```
+ */
+export function startWithoutCallerStack<T>(start: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return start();
+  } catch {
+    Error.stackTraceLimit = limit;
+    return start();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ClientReadableStream, ServiceError } from '@grpc/grpc-js';
-import { Observable } from 'rxjs';
+import { Observable, type Subscriber, type Unsubscribable } from 'rxjs';
 import type { FlameChannel } from './channel.js';
 import { FlameChannelClosedError } from './errors.js';
 import {
@@ -9,7 +9,8 @@ import {
   type FlameServerStreamMethodName,
   flameErrorFromServiceError,
   flameMethod,
-  grpcCallSettings,
+  sharedGrpcCallSettings,
+  startWithoutCallerStack,
 } from './methods.js';
 
 /**
@@ -33,39 +34,123 @@ export function serverStreamCall<K extends FlameServerStreamMethodName>(
   request: FlameRequest<K>,
   options: FlameCallOptions = {},
 ): Observable<FlameResponse<K>> {
+  return serverStreamCallMapped(channel, method, request, options, unchanged);
+}
+
+/**
+ * `serverStreamCall` with each message passed through `project` on its way out: the same
+ * as `.pipe(map(project))`, without the operator's subscriber per call. An error thrown by
+ * `project` errors the Observable and cancels the stream.
+ *
+ * @example
+ * ```ts
+ * import { FlameChannel, serverStreamCallMapped, taskFromProto } from 'flame-pie-rx/flame';
+ * const channel = new FlameChannel('http://127.0.0.1:8080');
+ * serverStreamCallMapped(channel, 'listTask', { sessionId: 'ssn-1' }, {}, taskFromProto)
+ *   .subscribe((task) => console.log(task.id, task.state));
+ * ```
+ */
+export function serverStreamCallMapped<K extends FlameServerStreamMethodName, T>(
+  channel: FlameChannel,
+  method: K,
+  request: FlameRequest<K>,
+  options: FlameCallOptions,
+  project: (message: FlameResponse<K>) => T,
+): Observable<T> {
   const definition = flameMethod(method);
-  return new Observable<FlameResponse<K>>((subscriber) => {
+  return new Observable<T>((subscriber) => {
     if (channel.closed) {
       subscriber.error(new FlameChannelClosedError(definition.rpcName));
       return undefined;
     }
-    let finished = false;
-    let untrack: () => void = () => undefined;
-    const settings = grpcCallSettings(options);
-    const stream: ClientReadableStream<FlameResponse<K>> = channel.frontend.makeServerStreamRequest<
-      FlameRequest<K>,
-      FlameResponse<K>
-    >(definition.path, definition.serialize, definition.deserialize, request, settings.metadata, settings.callOptions);
-    stream.on('data', (message: FlameResponse<K>) => subscriber.next(message));
-    // grpc-js emits 'error' (non-OK status) before 'end', so an errored stream never completes.
-    untrack = channel.trackCall(stream);
-    stream.on('error', (error: ServiceError) => {
-      finished = true;
-      untrack();
-      subscriber.error(flameErrorFromServiceError(error, definition.rpcName));
-    });
-    stream.on('end', () => {
-      finished = true;
-      untrack();
-      subscriber.complete();
-    });
-    return () => {
-      untrack();
-      if (finished) return;
-      // The CANCELLED status that follows arrives as an 'error' event; the listener above
-      // stays attached (an EventEmitter 'error' without a listener would throw), and the
-      // closed subscriber ignores it.
-      stream.cancel();
-    };
+    const settings = sharedGrpcCallSettings(options);
+    const stream: ClientReadableStream<FlameResponse<K>> = startWithoutCallerStack(() =>
+      channel.frontend.makeServerStreamRequest<FlameRequest<K>, FlameResponse<K>>(
+        definition.path,
+        definition.serialize,
+        definition.deserialize,
+        request,
+        settings.metadata,
+        settings.callOptions,
+      ),
+    );
+    return new OpenStream(channel, stream, subscriber, definition.rpcName, project);
   });
+}
+
+function unchanged<T>(message: T): T {
+  return message;
+}
+
+/**
+ * One open stream and the subscriber it feeds; also the subscription's teardown. Its
+ * stream listeners are shared functions that find it through `openStreams` (a stream
+ * holds no per-call closures: many watches stay open at once).
+ */
+class OpenStream<M, T> implements Unsubscribable {
+  #finished = false;
+
+  constructor(
+    private readonly channel: FlameChannel,
+    private readonly stream: ClientReadableStream<M>,
+    private readonly subscriber: Subscriber<T>,
+    private readonly rpcName: string,
+    private readonly project: (message: M) => T,
+  ) {
+    openStreams.set(stream, this as OpenStream<unknown, unknown>);
+    stream.on('data', onStreamData);
+    channel.trackCall(stream);
+    // grpc-js emits 'error' (non-OK status) before 'end', so an errored stream never completes.
+    stream.on('error', onStreamError);
+    stream.on('end', onStreamEnd);
+  }
+
+  message(message: M): void {
+    let value: T;
+    try {
+      value = this.project(message);
+    } catch (error) {
+      this.subscriber.error(error);
+      return;
+    }
+    this.subscriber.next(value);
+  }
+
+  failed(error: ServiceError): void {
+    this.#finish();
+    this.subscriber.error(flameErrorFromServiceError(error, this.rpcName));
+  }
+
+  ended(): void {
+    this.#finish();
+    this.subscriber.complete();
+  }
+
+  unsubscribe(): void {
+    this.channel.untrackCall(this.stream);
+    if (this.#finished) return;
+    // The CANCELLED status that follows arrives as an 'error' event; the listener stays
+    // attached (an EventEmitter 'error' without a listener would throw), and the closed
+    // subscriber ignores it.
+    this.stream.cancel();
+  }
+
+  #finish(): void {
+    this.#finished = true;
+    this.channel.untrackCall(this.stream);
+  }
+}
+
+/** The `OpenStream` of each stream, for the shared listeners (gone with the stream). */
+const openStreams = new WeakMap<object, OpenStream<unknown, unknown>>();
+
+// EventEmitter listeners run with `this` bound to the emitting stream.
+function onStreamData(this: object, message: unknown): void {
+  openStreams.get(this)?.message(message);
+}
+function onStreamError(this: object, error: ServiceError): void {
+  openStreams.get(this)?.failed(error);
+}
+function onStreamEnd(this: object): void {
+  openStreams.get(this)?.ended();
 }

@@ -9,7 +9,8 @@ import {
   type FlameUnaryMethodName,
   flameErrorFromServiceError,
   flameMethod,
-  grpcCallSettings,
+  sharedGrpcCallSettings,
+  startWithoutCallerStack,
 } from './methods.js';
 
 /**
@@ -33,37 +34,76 @@ export function unaryCall<K extends FlameUnaryMethodName>(
   request: FlameRequest<K>,
   options: FlameCallOptions = {},
 ): Observable<FlameResponse<K>> {
+  return unaryCallMapped(channel, method, request, options, unchanged);
+}
+
+/**
+ * `unaryCall` with the response passed through `project`: the same as
+ * `.pipe(map(project))`, without the operator's subscriber per call. An error thrown by
+ * `project` errors the Observable.
+ *
+ * @example
+ * ```ts
+ * import { FlameChannel, taskFromProto, unaryCallMapped } from 'flame-pie-rx/flame';
+ * const channel = new FlameChannel('http://127.0.0.1:8080');
+ * unaryCallMapped(channel, 'getTask', { sessionId: 'ssn-1', taskId: '1' }, {}, taskFromProto)
+ *   .subscribe((task) => console.log(task.state));
+ * ```
+ */
+export function unaryCallMapped<K extends FlameUnaryMethodName, T>(
+  channel: FlameChannel,
+  method: K,
+  request: FlameRequest<K>,
+  options: FlameCallOptions,
+  project: (response: FlameResponse<K>) => T,
+): Observable<T> {
   const definition = flameMethod(method);
-  return new Observable<FlameResponse<K>>((subscriber) => {
+  return new Observable<T>((subscriber) => {
     if (channel.closed) {
       subscriber.error(new FlameChannelClosedError(definition.rpcName));
       return undefined;
     }
     let finished = false;
-    let untrack: () => void = () => undefined;
-    const settings = grpcCallSettings(options);
-    const call: ClientUnaryCall = channel.frontend.makeUnaryRequest<FlameRequest<K>, FlameResponse<K>>(
-      definition.path,
-      definition.serialize,
-      definition.deserialize,
-      request,
-      settings.metadata,
-      settings.callOptions,
-      (error: ServiceError | null, response?: FlameResponse<K>) => {
-        finished = true;
-        untrack();
-        if (error) {
-          subscriber.error(flameErrorFromServiceError(error, definition.rpcName));
-          return;
-        }
-        subscriber.next(response as FlameResponse<K>);
-        subscriber.complete();
-      },
+    const settings = sharedGrpcCallSettings(options);
+    // `let`: grpc-js could answer before `makeUnaryRequest` returns.
+    let call: ClientUnaryCall | undefined = undefined;
+    call = startWithoutCallerStack(() =>
+      channel.frontend.makeUnaryRequest<FlameRequest<K>, FlameResponse<K>>(
+        definition.path,
+        definition.serialize,
+        definition.deserialize,
+        request,
+        settings.metadata,
+        settings.callOptions,
+        (error: ServiceError | null, response?: FlameResponse<K>) => {
+          finished = true;
+          if (call) channel.untrackCall(call);
+          if (error) {
+            subscriber.error(flameErrorFromServiceError(error, definition.rpcName));
+            return;
+          }
+          let value: T;
+          try {
+            value = project(response as FlameResponse<K>);
+          } catch (projectError) {
+            subscriber.error(projectError);
+            return;
+          }
+          subscriber.next(value);
+          subscriber.complete();
+        },
+      ),
     );
-    untrack = channel.trackCall(call);
+    if (finished) return undefined;
+    const running = call;
+    channel.trackCall(running);
     return () => {
-      untrack();
-      if (!finished) call.cancel();
+      channel.untrackCall(running);
+      if (!finished) running.cancel();
     };
   });
+}
+
+function unchanged<T>(response: T): T {
+  return response;
 }
