@@ -21,6 +21,7 @@ import { normalizeProcessId } from '../../model/pie/process-id.js';
 import { type ModelStatus, type ProcessInfo, parseModelStatus, parseProcessList } from '../../model/pie/results.js';
 import { PieConnection } from '../../transport/ws/connection.js';
 import type { HeartbeatSettings } from '../../transport/ws/heartbeat.js';
+import type { PieRequestMessage } from '../../transport/ws/messages.js';
 import type { WebSocketFactory } from '../../transport/ws/socket.js';
 import { authenticate } from './authenticate.js';
 import type { PieClientContext } from './client-context.js';
@@ -40,10 +41,12 @@ import {
   checkProgram,
 } from './programs.js';
 import { reattachProcesses, reattachWorkflows } from './reattach-runner.js';
-import { okResult } from './responses.js';
+import { okResult, responseError } from './responses.js';
 import { toPausingAsyncIterable } from './pausing-async-iterable.js';
 import type { BoundedAsyncIterable, ToAsyncIterableOptions } from './to-async-iterable.js';
 import { type PieWorkflow, WorkflowEntry, submitWorkflow } from './workflow.js';
+
+const PING: PieRequestMessage = Object.freeze({ type: 'ping' });
 
 /** Options of `PieClient.connect`. */
 export interface PieClientOptions {
@@ -185,12 +188,17 @@ export class PieClient {
    * ```
    */
   ping(): Observable<number> {
-    return defer(() => {
+    // One Observable instead of defer + okResult + map: ping is the latency probe.
+    return new Observable<number>((subscriber) => {
       const start = this.scheduler.now();
-      return this.connection.request({ type: 'ping' }).pipe(
-        okResult('ping'),
-        map(() => this.scheduler.now() - start),
-      );
+      return this.connection.request(PING).subscribe({
+        next: (response) => {
+          if (response.ok) subscriber.next(this.scheduler.now() - start);
+          else subscriber.error(responseError('ping', response.result));
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
     });
   }
 

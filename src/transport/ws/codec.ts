@@ -1,4 +1,4 @@
-import { Encoder, decode } from '@msgpack/msgpack';
+import { Decoder, Encoder } from '@msgpack/msgpack';
 import { PieProtocolError } from '../../model/pie/errors.js';
 import type {
   PieClientMessage,
@@ -27,6 +27,9 @@ export const MAX_CORR_ID = 0xffff_ffff;
 // 2^32 or more is written as float64, which the engine rejects; `wideIntegers` turns such
 // numbers into bigints first.
 const encoder = new Encoder({ ignoreUndefined: true, useBigInt64: true });
+// One reused decoder (the top-level `decode` builds a new one per call); it clones itself
+// if a decode is ever re-entered.
+const decoder = new Decoder();
 
 /**
  * Encodes a client message as one MessagePack map with `type` first, then `corr_id` (when
@@ -76,7 +79,7 @@ export function encodeRequest(message: PieRequestMessage, corrId: number): Uint8
 export function decodeServerFrame(bytes: Uint8Array): PieServerMessage {
   let value: unknown;
   try {
-    value = decode(bytes);
+    value = decoder.decode(bytes);
   } catch (error) {
     throw new PieProtocolError(`frame is not one MessagePack value (${(error as Error).message})`, { cause: error });
   }

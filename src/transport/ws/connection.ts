@@ -31,8 +31,10 @@ import { InboundGate } from './inbound-gate.js';
 import type { PieFireAndForgetMessage, PiePushFrame, PieRequestMessage, PieResponse } from './messages.js';
 import { reconnectLoop } from './reconnect-loop.js';
 import { exchange } from './request-exchange.js';
+import { RequestDeadlines } from './request-deadlines.js';
 import { RequestTable } from './request-table.js';
 import { requestTimeout } from './request-timeout.js';
+import { SingleFrameRequestContext, singleFrameRequest } from './single-frame-request.js';
 import { pieSession } from './session.js';
 import type { SocketEvent } from './socket-events.js';
 import { WebSocketLike, openWebSocket } from './socket.js';
@@ -77,6 +79,8 @@ export class PieConnection {
   private readonly errors = new Subject<PieProtocolError>();
   private readonly gate = new InboundGate<InboundFrame>((frame) => this.handleFrame(frame));
   private readonly loop: Subscription;
+  private readonly deadlines: RequestDeadlines;
+  private readonly single: SingleFrameRequestContext;
   private openSocket: WebSocketLike | undefined;
   private sessions = 0;
   private closed = false;
@@ -97,6 +101,15 @@ export class PieConnection {
   private constructor(options: PieConnectionOptions) {
     this.options = validateConnectionOptions(options);
     this.scheduler = options.scheduler ?? asyncScheduler;
+    this.deadlines = new RequestDeadlines(this.scheduler);
+    this.single = {
+      table: this.table,
+      deadlines: this.deadlines,
+      scheduler: this.scheduler,
+      highWaterMarkBytes: this.options.highWaterMarkBytes,
+      readySocket: () => this.liveSocket(),
+      whenReady: () => this.whenReady(),
+    };
     this.state$ = this.state.asObservable();
     this.ready$ = this.session.pipe(
       filter((n): n is number => n !== undefined),
@@ -143,6 +156,10 @@ export class PieConnection {
    */
   requestFrames(messages: Iterable<PieRequestMessage>, options: PieRequestFramesOptions = {}): Observable<PieResponse> {
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
+    if (Array.isArray(messages) && messages.length === 1) {
+      // The common case (every request but an upload) skips the multi-frame machinery.
+      return singleFrameRequest(this.single, (messages as PieRequestMessage[])[0]!, timeoutMs, options.onFrameSent);
+    }
     const request = Array.isArray(messages) ? ((messages as PieRequestMessage[])[0]?.type ?? 'request') : 'request';
     return defer(() => {
       checkTimeout(timeoutMs, 'timeoutMs');
@@ -335,6 +352,7 @@ export class PieConnection {
     this.session.next(undefined);
     this.state.next(stateError ? { kind: 'closed', error: stateError } : { kind: 'closed' });
     this.readySocket.error(requestError);
+    this.deadlines.dispose();
     this.state.complete();
     this.session.complete();
     this.pushes.complete();
