@@ -1,4 +1,4 @@
-import { Observable, SchedulerLike, Subscriber, Unsubscribable, asyncScheduler } from 'rxjs';
+import { Observable, SchedulerLike, Subscriber, Subscription, TeardownLogic, Unsubscribable, asyncScheduler } from 'rxjs';
 import { Task, TaskState, isTerminalTaskState } from '../../model/flame/types.js';
 import { BackoffPolicy, backoffDelay, defaultBackoffPolicy } from '../../transport/backoff.js';
 import { ShouldRetry, retryTransient } from '../../transport/should-retry.js';
@@ -345,6 +345,9 @@ class TaskWatch implements Unsubscribable {
  * current. A `Subscriber` itself, so that subscribing adds no wrapper objects per call.
  */
 class TaskCall extends Subscriber<Task> {
+  /** The call's own teardown (see `add`). */
+  #sourceTeardown: Unsubscribable | (() => void) | undefined = undefined;
+
   constructor(
     private readonly watch: TaskWatch,
     private readonly step: Step,
@@ -352,6 +355,29 @@ class TaskCall extends Subscriber<Task> {
     readonly streamed: Task | undefined,
   ) {
     super();
+  }
+
+  /**
+   * Subscribing adds the source's teardown here; the first one that is not itself a
+   * `Subscription` is kept in a field instead of the finalizer array `Subscription`
+   * would allocate for it (an open call has nothing else to tear down). Anything else
+   * goes the usual way.
+   */
+  override add(teardown: TeardownLogic): void {
+    if (this.#sourceTeardown === undefined && !this.closed && teardown && !(teardown instanceof Subscription)) {
+      this.#sourceTeardown = teardown;
+      return;
+    }
+    super.add(teardown);
+  }
+
+  override unsubscribe(): void {
+    if (this.closed) return;
+    super.unsubscribe();
+    const teardown = this.#sourceTeardown;
+    this.#sourceTeardown = undefined;
+    if (typeof teardown === 'function') teardown();
+    else teardown?.unsubscribe();
   }
 
   protected override _next(task: Task): void {
