@@ -74,8 +74,23 @@ async function libraryHeapPerWatch(endpoint: string): Promise<number> {
     ids.push(t.id);
   });
   const before = await settledHeapBytes();
-  const subscriptions = ids.map((id) => client.watchTask(session.id, id).subscribe({ error: () => undefined }));
-  await new Promise((resolve) => setTimeout(resolve, 3_000)); // let every stream open
+  // Sample once every watch is open and has reconciled (emitted the task's current state
+  // from its GetTask), so that no call still in flight is counted as the watch's own cost.
+  let reconciled = 0;
+  let allReconciled: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (allReconciled = resolve));
+  const subscriptions = ids.map((id) => {
+    let first = true;
+    return client.watchTask(session.id, id).subscribe({
+      next: () => {
+        if (first && ++reconciled === WATCHES) allReconciled();
+        first = false;
+      },
+      error: () => undefined,
+    });
+  });
+  await ready;
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
   const after = await settledHeapBytes();
   for (const s of subscriptions) s.unsubscribe();
   client.close();
@@ -100,7 +115,8 @@ async function rawHeapPerWatch(endpoint: string): Promise<number> {
     c.on('data', () => undefined);
     return c;
   });
-  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  // Bare streams emit nothing until the task changes: give the 10,000 calls time to open.
+  await new Promise((resolve) => setTimeout(resolve, 6_000));
   const after = await settledHeapBytes();
   for (const c of calls) c.cancel();
   client.close();

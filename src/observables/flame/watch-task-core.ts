@@ -1,9 +1,10 @@
-import { Observable, SchedulerLike, Subscriber, Subscription, TeardownLogic, Unsubscribable, asyncScheduler } from 'rxjs';
+import { Observable, SchedulerLike, Subscriber, Unsubscribable, asyncScheduler } from 'rxjs';
 import { Task, TaskState, isTerminalTaskState } from '../../model/flame/types.js';
 import { BackoffPolicy, backoffDelay, defaultBackoffPolicy } from '../../transport/backoff.js';
 import { ShouldRetry, retryTransient } from '../../transport/should-retry.js';
 import { taskFailureMessage } from '../operators/flame/task-failure.js';
 import { TaskWatchGaveUpError } from './task-watch-gave-up-error.js';
+import { CallRole, Step, TaskCall, TaskCallOwner } from './watch-task-calls.js';
 
 /** What `watchTaskWith` is built from: the two calls and how to back off between them. */
 export interface WatchTaskCoreOptions {
@@ -104,57 +105,13 @@ export function watchTaskWith(options: WatchTaskCoreOptions): Observable<Task> {
 /** Progress order of task states: Pending < Running < any terminal state. */
 const STATE_RANK: Record<TaskState, number> = { Pending: 0, Running: 1, Succeed: 2, Failed: 2, Cancelled: 2 };
 
-/**
- * The calls and the timer of one step of the algorithm; unsubscribing cancels them. Held
- * in fields rather than an array: a step has at most two calls (a cycle's stream and
- * GetTask) and one timer (a backoff delay, or the drain bound once retired).
- */
-class Step implements Unsubscribable {
-  /** Calls of this step that have not ended yet. */
-  running = 0;
-  #closed = false;
-  #first: Unsubscribable | undefined = undefined;
-  #second: Unsubscribable | undefined = undefined;
-  #timer: Unsubscribable | undefined = undefined;
-
-  addCall(call: Unsubscribable): void {
-    if (this.#closed) call.unsubscribe();
-    else if (this.#first === undefined) this.#first = call;
-    else this.#second = call;
-  }
-
-  removeCall(call: Unsubscribable): void {
-    if (this.#first === call) this.#first = undefined;
-    else if (this.#second === call) this.#second = undefined;
-  }
-
-  setTimer(timer: Unsubscribable): void {
-    if (this.#closed) timer.unsubscribe();
-    else this.#timer = timer;
-  }
-
-  unsubscribe(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    const members = [this.#first, this.#second, this.#timer];
-    this.#first = this.#second = this.#timer = undefined;
-    for (const member of members) member?.unsubscribe();
-  }
-}
-
-/**
- * What a call is for, which decides what its answer does: the cycle's WatchTask stream,
- * the cycle's reconciling GetTask, the GetTask after an empty end, or the GetTask that
- * fetches a Failed task's events.
- */
-type CallRole = 'stream' | 'reconcile' | 'check' | 'failure';
 
 /**
  * The state of one subscription to `watchTaskWith`: one object whose methods live on the
  * prototype (thousands of watches may be open at once), and its subscription's teardown.
  * Options are read when used, so nothing of them is copied per watch.
  */
-class TaskWatch implements Unsubscribable {
+class TaskWatch implements Unsubscribable, TaskCallOwner {
   #lastRank: number;
   /** Consecutive retries without a streamed message. */
   #attempt = 0;
@@ -337,78 +294,5 @@ class TaskWatch implements Unsubscribable {
     this.#call(own, this.options.watch(), 'stream');
     if (!reconcile || !this.isCurrent(own)) return;
     this.#call(own, this.options.get(), 'reconcile');
-  }
-}
-
-/**
- * The subscriber of one call: hands its notifications to the watch while its step is
- * current. A `Subscriber` itself, so that subscribing adds no wrapper objects per call.
- */
-class TaskCall extends Subscriber<Task> {
-  /** The call's own teardown (see `add`). */
-  #sourceTeardown: Unsubscribable | (() => void) | undefined = undefined;
-
-  constructor(
-    private readonly watch: TaskWatch,
-    private readonly step: Step,
-    readonly role: CallRole,
-    readonly streamed: Task | undefined,
-  ) {
-    super();
-  }
-
-  /**
-   * Subscribing adds the source's teardown here; the first one that is not itself a
-   * `Subscription` is kept in a field instead of the finalizer array `Subscription`
-   * would allocate for it (an open call has nothing else to tear down). Anything else
-   * goes the usual way.
-   */
-  override add(teardown: TeardownLogic): void {
-    if (this.#sourceTeardown === undefined && !this.closed && teardown && !(teardown instanceof Subscription)) {
-      this.#sourceTeardown = teardown;
-      return;
-    }
-    super.add(teardown);
-  }
-
-  override unsubscribe(): void {
-    if (this.closed) return;
-    super.unsubscribe();
-    const teardown = this.#sourceTeardown;
-    this.#sourceTeardown = undefined;
-    if (typeof teardown === 'function') teardown();
-    else teardown?.unsubscribe();
-  }
-
-  protected override _next(task: Task): void {
-    if (this.watch.isCurrent(this.step)) this.watch.next(this, task);
-  }
-
-  protected override _error(error: unknown): void {
-    try {
-      this.#settle();
-      if (this.watch.isCurrent(this.step)) this.watch.error(this, error);
-    } finally {
-      this.unsubscribe();
-    }
-  }
-
-  protected override _complete(): void {
-    try {
-      this.#settle();
-      if (this.watch.isCurrent(this.step)) this.watch.complete(this);
-    } finally {
-      this.unsubscribe();
-    }
-  }
-
-  /**
-   * The call has ended: it no longer counts for its step, nor stays referenced by it (a
-   * long watch would keep every GetTask reply alive).
-   */
-  #settle(): void {
-    this.step.running -= 1;
-    this.step.removeCall(this);
-    this.watch.settled(this.step);
   }
 }
