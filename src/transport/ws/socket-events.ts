@@ -25,7 +25,11 @@ export function socketEvents(factory: WebSocketFactory, url: string): Observable
     let lastError: string | undefined;
     let unsubscribed = false;
 
+    let nodeListener: ((data: unknown, isBinary: boolean) => void) | undefined;
+
     const release = (target: WebSocketLike): void => {
+      if (nodeListener) (target as unknown as NodeEmitter).off('message', nodeListener);
+      nodeListener = undefined;
       target.onopen = null;
       target.onmessage = null;
       target.onclose = null;
@@ -40,15 +44,28 @@ export function socketEvents(factory: WebSocketFactory, url: string): Observable
         return;
       }
       socket = target;
-      target.binaryType = 'arraybuffer';
       target.onopen = () => subscriber.next({ kind: 'open', socket: target });
-      target.onmessage = (event: { data: unknown }) => {
-        const data = event.data;
-        if (typeof data === 'string') subscriber.next({ kind: 'text', data });
-        else if (data instanceof ArrayBuffer) subscriber.next({ kind: 'binary', data: new Uint8Array(data) });
-        else if (ArrayBuffer.isView(data)) subscriber.next({ kind: 'binary', data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
-        else subscriber.next({ kind: 'text', data: `[unsupported frame payload ${Object.prototype.toString.call(data)}]` });
-      };
+      if (isNodeEmitter(target)) {
+        // `ws` (binaryType is now 'nodebuffer'): its own 'message' event hands over the
+        // frame's Buffer as it is, without the ArrayBuffer copy and the MessageEvent wrapper
+        // that `onmessage` costs per frame.
+        nodeListener = (data: unknown, isBinary: boolean) => {
+          if (!isBinary) subscriber.next({ kind: 'text', data: String(data) });
+          // A plain Uint8Array view (no copy), so decoded bin fields are not Buffers.
+          else if (data instanceof Uint8Array) subscriber.next({ kind: 'binary', data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+          else subscriber.next({ kind: 'text', data: unsupported(data) });
+        };
+        target.on('message', nodeListener);
+      } else {
+        target.binaryType = 'arraybuffer';
+        target.onmessage = (event: { data: unknown }) => {
+          const data = event.data;
+          if (typeof data === 'string') subscriber.next({ kind: 'text', data });
+          else if (data instanceof ArrayBuffer) subscriber.next({ kind: 'binary', data: new Uint8Array(data) });
+          else if (ArrayBuffer.isView(data)) subscriber.next({ kind: 'binary', data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+          else subscriber.next({ kind: 'text', data: unsupported(data) });
+        };
+      }
       target.onerror = (event: { message?: unknown; error?: { message?: unknown } }) => {
         const message = event?.error?.message ?? event?.message;
         lastError = typeof message === 'string' && message ? message : 'socket error';
@@ -79,6 +96,26 @@ export function socketEvents(factory: WebSocketFactory, url: string): Observable
       }
     };
   });
+}
+
+interface NodeEmitter {
+  on(event: 'message', listener: (data: unknown, isBinary: boolean) => void): unknown;
+  off(event: 'message', listener: (data: unknown, isBinary: boolean) => void): unknown;
+}
+
+/** Whether the socket is the `ws` package's (an EventEmitter); if so, switches it to Node Buffers. */
+function isNodeEmitter(socket: WebSocketLike): socket is WebSocketLike & NodeEmitter {
+  const candidate = socket as WebSocketLike & Partial<NodeEmitter>;
+  if (typeof candidate.on !== 'function' || typeof candidate.off !== 'function') return false;
+  const previous = socket.binaryType;
+  socket.binaryType = 'nodebuffer';
+  if (socket.binaryType === 'nodebuffer') return true;
+  socket.binaryType = previous;
+  return false;
+}
+
+function unsupported(data: unknown): string {
+  return `[unsupported frame payload ${Object.prototype.toString.call(data)}]`;
 }
 
 function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {

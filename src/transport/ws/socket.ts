@@ -33,7 +33,7 @@ type WebSocketConstructor = new (url: string) => WebSocketLike;
 /**
  * Opens a WebSocket with the platform's `globalThis.WebSocket` when there is one (browsers,
  * Node ≥ 22), otherwise with the `ws` package loaded on demand (so bundles for the browser
- * never pull it in). The socket receives binary frames as `ArrayBuffer`.
+ * never pull it in). The socket receives binary frames as `ArrayBuffer` (`socketEvents` switches a `ws` socket to Node Buffers).
  *
  * @example
  * ```ts
