@@ -13,16 +13,14 @@ import {
   switchMap,
   timeout,
 } from 'rxjs';
-import type { BackoffPolicy } from '../../transport/backoff.js';
 import type { ConnectionState } from '../../transport/connection-state.js';
 import { PieConnectionLostError, PieError, PieTimeoutError } from '../../model/pie/errors.js';
 import type { ProcessEvent } from '../../model/pie/events.js';
 import { normalizeProcessId } from '../../model/pie/process-id.js';
 import { type ModelStatus, type ProcessInfo, parseModelStatus, parseProcessList } from '../../model/pie/results.js';
 import { PieConnection } from '../../transport/ws/connection.js';
-import type { HeartbeatSettings } from '../../transport/ws/heartbeat.js';
 import type { PieRequestMessage } from '../../transport/ws/messages.js';
-import type { WebSocketFactory } from '../../transport/ws/socket.js';
+import type { PieConnectionOptions } from '../../transport/ws/connection-options.js';
 import { authenticate } from './authenticate.js';
 import type { PieClientContext } from './client-context.js';
 import { type PieCredentials, resolveCredentials } from './credentials.js';
@@ -48,20 +46,16 @@ import { type PieWorkflow, WorkflowEntry, submitWorkflow } from './workflow.js';
 
 const PING: PieRequestMessage = Object.freeze({ type: 'ping' });
 
-/** Options of `PieClient.connect`. */
-export interface PieClientOptions {
-  /** Reconnect delays (see `backoffPolicy()`). */
-  readonly backoff?: BackoffPolicy;
-  /** Scheduler for timeouts, backoff, heartbeat and `ping` timing. */
-  readonly scheduler?: SchedulerLike;
-  /** Random source for backoff jitter. */
-  readonly random?: () => number;
-  /** Default request timeout in ms (30 000). */
-  readonly requestTimeoutMs?: number;
-  /** Application-level ping heartbeat, or `false`. */
-  readonly heartbeat?: HeartbeatSettings | false;
-  /** Opens the WebSockets (default: the platform's `WebSocket`, else `ws`). */
-  readonly webSocketFactory?: WebSocketFactory;
+/**
+ * Options of `PieClient.connect`: the connection's own (reconnect backoff, scheduler for
+ * timeouts, backoff, heartbeat and `ping` timing, jitter source, default request timeout
+ * of 30 000 ms, heartbeat or `false`, WebSocket factory), plus the client's.
+ */
+export interface PieClientOptions
+  extends Pick<
+    PieConnectionOptions,
+    'backoff' | 'scheduler' | 'random' | 'requestTimeoutMs' | 'heartbeat' | 'webSocketFactory'
+  > {
   /** Events kept for process ids nobody follows (workflow children). Default 1024. */
   readonly orphanBufferSize?: number;
   /** Largest incoming file, in bytes. Default 256 MiB. */
