@@ -59,11 +59,35 @@ export function opensshEnvelopeProblem(text: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Splits an SSH wire blob (an OpenSSH public key body, say) into its uint32
+ * length-prefixed fields; `undefined` when a field runs past the end.
+ *
+ * @example
+ * ```ts
+ * sshFields(new Uint8Array([0, 0, 0, 1, 65, 0, 0, 0, 0])); // => [Uint8Array [65], Uint8Array []]
+ * ```
+ */
+export function sshFields(bytes: Uint8Array): Uint8Array[] | undefined {
+  const reader = new FieldReader(bytes);
+  const fields: Uint8Array[] = [];
+  while (!reader.atEnd()) {
+    const field = reader.field();
+    if (field === undefined) return undefined;
+    fields.push(field);
+  }
+  return fields;
+}
+
 /** Reads SSH wire fields (uint32 length-prefixed) from a byte array; `undefined` past the end. */
 class FieldReader {
   private offset = 0;
 
   constructor(private readonly bytes: Uint8Array) {}
+
+  atEnd(): boolean {
+    return this.offset >= this.bytes.length;
+  }
 
   startsWith(prefix: string): boolean {
     for (let i = 0; i < prefix.length; i++) {

@@ -3,6 +3,7 @@
 // with SHA-256 (2048–4096-bit keys). Key texts: OpenSSH lines, PEM SPKI, PEM PKCS#1.
 import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { PieEmulatorConfigError } from './errors.js';
+import { sshFields } from '../../model/pie/openssh-envelope.js';
 
 /** A parsed public key with the signature scheme the engine uses for it. */
 export interface AuthorizedKey {
@@ -13,17 +14,9 @@ export interface AuthorizedKey {
 }
 
 function readSshFields(blob: Buffer): Buffer[] {
-  const fields: Buffer[] = [];
-  let offset = 0;
-  while (offset < blob.length) {
-    if (offset + 4 > blob.length) throw new Error('truncated');
-    const length = blob.readUInt32BE(offset);
-    offset += 4;
-    if (offset + length > blob.length) throw new Error('truncated');
-    fields.push(blob.subarray(offset, offset + length));
-    offset += length;
-  }
-  return fields;
+  const fields = sshFields(blob);
+  if (fields === undefined) throw new Error('truncated');
+  return fields.map((field) => Buffer.from(field.buffer, field.byteOffset, field.byteLength));
 }
 
 function b64url(bytes: Buffer): string {

@@ -1,6 +1,5 @@
 // Process requests (protocol reference 2.4.5–2.4.13, 4).
-import { blake3 } from '@noble/hashes/blake3.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { hashBlob } from '../../model/pie/hash.js';
 import type { ClientMessage } from './client-messages.js';
 import type { ConnectionActor } from './connection-actor.js';
 import type { Engine } from './engine.js';
@@ -178,7 +177,7 @@ export function handleTransferFile(engine: Engine, actor: ConnectionActor, msg: 
     { manifest: '', forceOverwrite: false },
   );
   if (outcome.kind !== 'complete') return;
-  if (bytesToHex(blake3(outcome.bytes)) !== msg.file_hash) return;
+  if (hashBlob(outcome.bytes) !== msg.file_hash) return;
   const process = engine.processes.get(id);
   if (process && process.attached === actor) process.deliverFile(outcome.bytes);
 }

@@ -1,20 +1,10 @@
 // What emulated inferlet code sees: the session API of a Pie process (input, output
 // streams, messages, files both ways, signals, MCP) plus an abort signal.
-import { blake3 } from '@noble/hashes/blake3.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { chunkBlob } from '../../model/pie/chunks.js';
+import { hashBlob } from '../../model/pie/hash.js';
 import { InferletInterruptedError } from './errors.js';
 import type { EmulatedProcess } from './process.js';
 import { fileFrame } from './server-frames.js';
-
-/**
- * File chunk size the engine uses for `file` frames (256 KiB).
- *
- * @example
- * ```ts
- * Math.ceil(600_000 / FILE_CHUNK_SIZE); // => 3 chunks
- * ```
- */
-export const FILE_CHUNK_SIZE = 262_144;
 
 /**
  * The session API handed to emulated inferlet code.
@@ -98,13 +88,12 @@ export function sendProcessFile(process: EmulatedProcess, bytes: Uint8Array): vo
   if (process.finished || bytes.length === 0) return;
   const target = process.deliveryTarget();
   if (!target) return;
-  const hash = bytesToHex(blake3(bytes));
-  const total = Math.ceil(bytes.length / FILE_CHUNK_SIZE);
-  const copy = bytes.slice();
+  // An empty blob sent no frame above, so chunkBlob's one-empty-chunk rule never applies here.
+  const chunks = chunkBlob(bytes.slice());
+  const hash = hashBlob(bytes);
   target.enqueue(async () => {
-    for (let index = 0; index < total; index++) {
-      const chunk = copy.subarray(index * FILE_CHUNK_SIZE, Math.min((index + 1) * FILE_CHUNK_SIZE, copy.length));
-      await target.send(fileFrame(process.id, hash, index, total, chunk));
+    for (const [index, chunk] of chunks.entries()) {
+      await target.send(fileFrame(process.id, hash, index, chunks.length, chunk));
     }
   });
 }

@@ -1,5 +1,5 @@
 import type { ClientReadableStream, ServiceError } from '@grpc/grpc-js';
-import { Observable, type Subscriber, type Unsubscribable } from 'rxjs';
+import { Observable, type Subscriber, type Unsubscribable, identity } from 'rxjs';
 import type { FlameChannel } from './channel.js';
 import { FlameChannelClosedError } from './errors.js';
 import {
@@ -34,7 +34,7 @@ export function serverStreamCall<K extends FlameServerStreamMethodName>(
   request: FlameRequest<K>,
   options: FlameCallOptions = {},
 ): Observable<FlameResponse<K>> {
-  return serverStreamCallMapped(channel, method, request, options, unchanged);
+  return serverStreamCallMapped(channel, method, request, options, identity);
 }
 
 /**
@@ -78,9 +78,6 @@ export function serverStreamCallMapped<K extends FlameServerStreamMethodName, T>
   });
 }
 
-function unchanged<T>(message: T): T {
-  return message;
-}
 
 /**
  * One open stream and the subscriber it feeds; also the subscription's teardown. Its

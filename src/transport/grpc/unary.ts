@@ -1,5 +1,5 @@
 import type { ClientUnaryCall, ServiceError } from '@grpc/grpc-js';
-import { Observable } from 'rxjs';
+import { Observable, identity } from 'rxjs';
 import type { FlameChannel } from './channel.js';
 import { FlameChannelClosedError } from './errors.js';
 import {
@@ -34,7 +34,7 @@ export function unaryCall<K extends FlameUnaryMethodName>(
   request: FlameRequest<K>,
   options: FlameCallOptions = {},
 ): Observable<FlameResponse<K>> {
-  return unaryCallMapped(channel, method, request, options, unchanged);
+  return unaryCallMapped(channel, method, request, options, identity);
 }
 
 /**
@@ -104,6 +104,3 @@ export function unaryCallMapped<K extends FlameUnaryMethodName, T>(
   });
 }
 
-function unchanged<T>(response: T): T {
-  return response;
-}
