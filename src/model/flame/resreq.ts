@@ -2,8 +2,18 @@ import { ResourceRequirementError, ResourceRequirementParseError } from './error
 import type { ResourceRequirement } from './types.js';
 
 const KIB = 1024n;
-/** Binary size suffixes of spec 4.3, lower-cased, and their multipliers. */
-const SIZE_SUFFIXES: ReadonlyMap<string, bigint> = new Map([
+/**
+ * Binary size suffixes of spec 4.3, lower-cased, and their multipliers (`''` and `b` are
+ * bytes, `k`/`kb`/`ki`/`kib` 1024, … up to `p`/`pib` 1024⁵). The SDK syntax and the
+ * server's `cluster.resreq` syntax (emulated in `flame-pie-rx/testing`) share this table.
+ *
+ * @example
+ * ```ts
+ * import { SIZE_SUFFIXES } from 'flame-pie-rx/flame';
+ * SIZE_SUFFIXES.get('gib'); // => 1073741824n
+ * ```
+ */
+export const SIZE_SUFFIXES: ReadonlyMap<string, bigint> = new Map([
   ['', 1n],
   ['b', 1n],
   ...(['k', 'm', 'g', 't', 'p'] as const).flatMap((letter, index) => {

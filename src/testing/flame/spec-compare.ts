@@ -1,6 +1,8 @@
 // Session-spec comparison of OpenSession (flame.md 3.4.7) and resreq resolution (3.3.9).
 import type { ResourceRequirement } from '../../gen/flame/v1/types.js';
 import { FlameEmulatorError } from './errors.js';
+import { resreqToProto } from '../../model/flame/convert-resreq.js';
+import { DEFAULT_RESOURCE_REQUIREMENT, SIZE_SUFFIXES } from '../../model/flame/resreq.js';
 
 /** The resolved, comparable part of a session spec. */
 export interface ComparableSessionSpec {
@@ -21,20 +23,7 @@ export interface ComparableSessionSpec {
  * FALLBACK_RESREQ.memory; // => 1073741824n
  * ```
  */
-export const FALLBACK_RESREQ: Readonly<ResourceRequirement> = Object.freeze({
-  cpu: 1n,
-  memory: 1073741824n,
-  gpu: 0,
-});
-
-const MEMORY_UNITS: Record<string, number> = {
-  '': 1, b: 1,
-  k: 1024, kb: 1024, ki: 1024, kib: 1024,
-  m: 1024 ** 2, mb: 1024 ** 2, mi: 1024 ** 2, mib: 1024 ** 2,
-  g: 1024 ** 3, gb: 1024 ** 3, gi: 1024 ** 3, gib: 1024 ** 3,
-  t: 1024 ** 4, tb: 1024 ** 4, ti: 1024 ** 4, tib: 1024 ** 4,
-  p: 1024 ** 5, pb: 1024 ** 5, pi: 1024 ** 5, pib: 1024 ** 5,
-};
+export const FALLBACK_RESREQ: Readonly<ResourceRequirement> = Object.freeze(resreqToProto(DEFAULT_RESOURCE_REQUIREMENT));
 
 /**
  * Parses a `cluster.resreq` string (`cpu=2,mem=4g,gpu=0`) the way the server does: keys are
@@ -67,9 +56,9 @@ export function parseClusterResreq(text: string): ResourceRequirement {
       out.gpu = Number(value);
     } else if (key === 'mem' || key === 'memory') {
       const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value);
-      const unit = match ? MEMORY_UNITS[match[2]!.toLowerCase()] : undefined;
+      const unit = match ? SIZE_SUFFIXES.get(match[2]!.toLowerCase()) : undefined;
       if (!match || unit === undefined) throw fail(`memory '${value}' is not a size`);
-      out.memory = BigInt(Math.floor(Number(match[1]) * unit));
+      out.memory = BigInt(Math.floor(Number(match[1]) * Number(unit)));
     } else {
       throw fail(`unknown key '${key}'`);
     }
