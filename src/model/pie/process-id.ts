@@ -35,6 +35,8 @@ const HYPHENATED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
  */
 export function normalizeProcessId(text: string): string {
   if (typeof text !== 'string') throw new PieProcessIdError(String(text));
+  // The engine always sends the canonical form (spec 2.4.9): no work for the common case.
+  if (HYPHENATED.test(text)) return text;
   let body = text.toLowerCase();
   if (body.startsWith('urn:uuid:')) body = body.slice('urn:uuid:'.length);
   else if (body.startsWith('{') && body.endsWith('}')) body = body.slice(1, -1);
