@@ -7,12 +7,13 @@ import { main as testingExample } from '../../../docs/examples/flame-testing.js'
 import { main as watchExample } from '../../../docs/examples/flame-watch.js';
 import { FlameEmulator } from '../../../src/testing/flame/index.js';
 import { fromUtf8 } from './emulator-fixture.js';
+import { FLAME_VERSIONS } from './versions.js';
 
-describe('docs/examples/flame-*.ts', () => {
+describe.each(FLAME_VERSIONS)('docs/examples/flame-*.ts (Flame %s)', (version) => {
   let emu: FlameEmulator;
   const wordAttempts = new Map<string, number>();
   beforeAll(async () => {
-    emu = await FlameEmulator.start({ nodeName: 'docs-node' });
+    emu = await FlameEmulator.start({ nodeName: 'docs-node', version });
     emu.handle('echo', (input) => {
       if (fromUtf8(input) === 'fail') throw new Error('echo refuses to fail');
       return input;
