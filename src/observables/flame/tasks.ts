@@ -8,6 +8,8 @@ import { unaryCall } from '../../transport/grpc/unary.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
 import { FLAME_METHOD_TABLES, requireFlame07, withVersion } from './protocol.js';
 
+const NO_KEYS: Buffer[] = [];
+
 /** Options of `createTask`: the call's, plus what the task itself carries. */
 export interface CreateTaskOptions extends FlameClientCallOptions {
   /**
@@ -36,12 +38,13 @@ export function createTask(
   input?: Uint8Array,
   call: CreateTaskOptions = {},
 ): Observable<Task> {
-  const { affinity, ...callOptions } = call;
+  const affinity = call.affinity;
   if (affinity === undefined) {
     return defer(() =>
-      unaryCall(context.channel, 'createTask', { task: { sessionId, input: bytesToProto(input), affinity: [] } }, callOptions),
+      unaryCall(context.channel, 'createTask', { task: { sessionId, input: bytesToProto(input), affinity: NO_KEYS } }, call),
     ).pipe(map(taskFromProto));
   }
+  const { affinity: _keys, ...callOptions } = call;
   return defer(() => {
     const keys = resolveAffinity(affinity).map((k) => Buffer.from(k.buffer, k.byteOffset, k.byteLength));
     return withVersion(context.channel, (version) => {
