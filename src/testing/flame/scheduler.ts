@@ -179,10 +179,18 @@ export class TaskScheduler {
       if (executor) {
         this.cancelRelease(executor);
       } else {
-        if (group.all.size >= limit || session.bindFailures >= SESSION_RETRY_LIMIT) break;
+        // A gang (0.7 batch_size > 1) is bound only as a whole: batch_size executors at once.
+        const gang = Math.max(session.batchSize, 1);
+        if (group.all.size + gang > limit || session.bindFailures >= SESSION_RETRY_LIMIT) break;
         executor = this.bind(session);
         if (!executor) break;
         group.all.add(executor);
+        for (let i = 1; i < gang; i++) {
+          const member = this.bind(session);
+          if (!member) break;
+          group.all.add(member);
+          group.idle.push(member);
+        }
       }
       const task = this.nextPending(session);
       if (!task) {

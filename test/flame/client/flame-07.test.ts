@@ -236,3 +236,46 @@ describe('0.7-only features on a Flame 0.6 server', () => {
     expect(env.client.capabilities?.sharedTaskWatch).toBe(false);
   });
 });
+
+describe('Flame 0.7 emulator scheduling and watch controls, seen from the client', () => {
+  let env: EmulatorAndClient | undefined;
+  afterEach(async () => {
+    await env?.close();
+    env = undefined;
+  });
+
+  it('binds a gang session only when batchSize executors fit, all together', async () => {
+    env = await startEmulatorAndClient({ version: '0.7' });
+    env.emu.handle('gang', () => 'ok', { maxInstances: 3 });
+    const big = await one(env.client.createSession({ application: 'gang', batchSize: 4 }));
+    await one(big.createTask());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(env.emu.taskState(big.id, '1')).toBe('Pending'); // 4 executors never fit under 3
+    const pair = await one(env.client.createSession({ application: 'gang', batchSize: 2 }));
+    expect(await one(pair.invoke(utf8('x')))).toEqual(utf8('ok'));
+    const bound = (await one(env.client.listExecutors())).filter((e) => e.sessionId === pair.id);
+    expect(bound).toHaveLength(2);
+    expect(bound.every((e) => e.application === 'gang')).toBe(true);
+  });
+
+  it('re-sent and coalesced states never reach a subscriber twice', async () => {
+    env = await startEmulatorAndClient({ version: '0.7', coalesceWatchStates: true });
+    const hold = gate();
+    env.emu.handle('held', async () => {
+      await hold.opened;
+      return 'done';
+    });
+    const session = await one(env.client.createSession('held'));
+    const task = await one(session.createTask());
+    const seen: string[] = [];
+    let completed = false;
+    env.client.watchTask(session.id, task.id).subscribe({ next: (t) => seen.push(t.state), complete: () => (completed = true) });
+    await eventually(() => seen.length > 0 && env!.emu.taskState(session.id, task.id) === 'Running');
+    env.emu.resendTaskWatches();
+    env.emu.resendTaskWatches();
+    hold.open();
+    await eventually(() => completed);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.at(-1)).toBe('Succeed');
+  });
+});
