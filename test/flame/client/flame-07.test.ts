@@ -279,3 +279,58 @@ describe('Flame 0.7 emulator scheduling and watch controls, seen from the client
     expect(seen.at(-1)).toBe('Succeed');
   });
 });
+
+describe('the shared WatchTasks stream under faults (Flame 0.7)', () => {
+  let env: EmulatorAndClient | undefined;
+  afterEach(async () => {
+    await env?.close();
+    env = undefined;
+  });
+
+  it('after a break, every open watch registers again on ONE new stream and ends exactly once', async () => {
+    env = await startEmulatorAndClient({ version: '0.7' });
+    const { emu, client } = env;
+    const hold = gate();
+    emu.handle('held', async (input) => {
+      await hold.opened;
+      return input;
+    }, { maxInstances: 8 });
+    const session = await one(client.createSession('held'));
+    const tasks = await Promise.all(Array.from({ length: 50 }, () => one(session.createTask())));
+    const terminal = new Map<string, number>();
+    let completed = 0;
+    for (const task of tasks) {
+      client.watchTask(session.id, task.id).subscribe({
+        next: (t) => {
+          if (t.state === 'Succeed') terminal.set(t.id, (terminal.get(t.id) ?? 0) + 1);
+        },
+        complete: () => completed++,
+      });
+    }
+    await eventually(() => emu.openWatchTasksStreams === 1 && emu.calls.filter((c) => c.method === 'watchTasks').length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 30)); // let the 50 registrations arrive
+    emu.breakStreams();
+    await eventually(() => emu.calls.filter((c) => c.method === 'watchTasks').length === 2 && emu.openWatchTasksStreams === 1);
+    hold.open();
+    await eventually(() => completed === 50, 10_000);
+    expect([...terminal.values()].every((n) => n === 1)).toBe(true);
+    expect(terminal.size).toBe(50);
+    expect(emu.calls.filter((c) => c.method === 'watchTasks')).toHaveLength(2);
+  });
+
+  it('unsubscribing 300 watches of Pending tasks at once cancels the one shared stream once', async () => {
+    env = await startEmulatorAndClient({ version: '0.7' });
+    const { emu, client } = env;
+    emu.registerApplication('unserved');
+    const session = await one(client.createSession('unserved'));
+    const tasks = await Promise.all(Array.from({ length: 300 }, () => one(session.createTask())));
+    let first = 0;
+    const subscriptions = tasks.map((task) => client.watchTask(session.id, task.id).subscribe(() => first++));
+    await eventually(() => first === 300);
+    for (const s of subscriptions) s.unsubscribe();
+    await eventually(() => emu.cancelledCalls.some((c) => c.method === 'watchTasks'));
+    expect(emu.cancelledCalls.filter((c) => c.method === 'watchTasks')).toHaveLength(1);
+    expect(emu.openWatchTasksStreams).toBe(0);
+    expect(openTaskWatchStreams(client.channel)).toBe(0);
+  });
+});
