@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TaskAffinityError } from '../../../src/model/flame/affinity.js';
-import { FlameInvalidArgumentError, FlameUnsupportedFeatureError } from '../../../src/model/flame/errors.js';
+import * as grpc from '@grpc/grpc-js';
+import { FlameInvalidArgumentError, FlameUnknownProtocolError, FlameUnsupportedFeatureError } from '../../../src/model/flame/errors.js';
 import type { Task } from '../../../src/model/flame/types.js';
 import { FlameClient } from '../../../src/observables/flame/client.js';
 import { openTaskWatchStreams } from '../../../src/observables/flame/watch-tasks-hub.js';
-import type { FlameTaskContext } from '../../../src/testing/flame/index.js';
+import { FlameEmulator, type FlameTaskContext } from '../../../src/testing/flame/index.js';
 import { EmulatorAndClient, all, errorOf, eventually, fastBackoff, gate, one, startEmulatorAndClient, utf8 } from './emulator-fixture.js';
 
 describe('FlameClient on Flame 0.7 (against the emulator)', () => {
@@ -332,5 +333,52 @@ describe('the shared WatchTasks stream under faults (Flame 0.7)', () => {
     expect(emu.cancelledCalls.filter((c) => c.method === 'watchTasks')).toHaveLength(1);
     expect(emu.openWatchTasksStreams).toBe(0);
     expect(openTaskWatchStreams(client.channel)).toBe(0);
+  });
+});
+
+describe('version detection', () => {
+  it('probes again when the server comes back speaking the other version', async () => {
+    const old = await FlameEmulator.start({ version: '0.7', timestampResolution: 'millisecond' });
+    const port = old.port;
+    const client = FlameClient.connect({ endpoint: old.endpoint, env: {}, backoff: fastBackoff });
+    let next: FlameEmulator | undefined;
+    try {
+      expect(await one(client.detectVersion())).toBe('0.7');
+      await old.close();
+      next = await FlameEmulator.start({ version: '0.6', port, timestampResolution: 'millisecond' });
+      expect((await one(client.listSessions())).length).toBe(0);
+      expect(client.version).toBe('0.6');
+      expect(next.calls.map((c) => c.method)).toContain('listSession');
+    } finally {
+      client.close();
+      await next?.close();
+    }
+  });
+
+  it('a server that serves neither version gives FlameUnknownProtocolError', async () => {
+    const server = new grpc.Server();
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+    );
+    const client = FlameClient.connect({ endpoint: `http://127.0.0.1:${port}`, env: {}, backoff: fastBackoff });
+    try {
+      const error = await errorOf(client.listSessions());
+      expect(error).toBeInstanceOf(FlameUnknownProtocolError);
+      expect(client.version).toBeUndefined();
+    } finally {
+      client.close();
+      server.forceShutdown();
+    }
+  });
+
+  it('a connection failure during the probe is reported as it is and nothing is cached', async () => {
+    const client = FlameClient.connect({ endpoint: 'http://127.0.0.1:1', env: {}, backoff: fastBackoff });
+    try {
+      const error = (await errorOf(client.detectVersion({ waitForReady: false }))) as Error & { code: number };
+      expect(error.code).toBe(14);
+      expect(client.version).toBeUndefined();
+    } finally {
+      client.close();
+    }
   });
 });

@@ -166,3 +166,17 @@ describe('Flame 0.7 emulator sessions', () => {
     expect((await collect(watch)).code).toBe(status.UNIMPLEMENTED);
   });
 });
+
+describe("a 'both' emulator", () => {
+  it('serves the names of either version', async () => {
+    const h = await startHarness({ version: 'both' });
+    try {
+      await call(h.client, 'createSession', { sessionId: 's', session: defaultSpec('flmping') });
+      expect((await call(h.client, 'listSession', { ids: [] })).sessions).toHaveLength(1);
+      expect((await call(h.client, 'listSessions', { ids: ['s'] })).sessions).toHaveLength(1);
+      expect((await call(h.client, 'suspendSession', { sessionId: 's' })).status!.state).toBe(3);
+    } finally {
+      await h.close();
+    }
+  });
+});
