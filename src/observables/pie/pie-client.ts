@@ -14,13 +14,16 @@ import {
   timeout,
 } from 'rxjs';
 import type { ConnectionState } from '../../transport/connection-state.js';
-import { PieConnectionLostError, PieError, PieTimeoutError } from '../../model/pie/errors.js';
+import { PieConnectionLostError, PieError, PieTimeoutError, PieUnsupportedError } from '../../model/pie/errors.js';
 import type { ProcessEvent } from '../../model/pie/events.js';
 import { normalizeProcessId } from '../../model/pie/process-id.js';
 import { type ModelStatus, type ProcessInfo, parseModelStatus, parseProcessList } from '../../model/pie/results.js';
 import { PieConnection } from '../../transport/ws/connection.js';
 import type { PieRequestMessage } from '../../transport/ws/messages.js';
 import type { PieConnectionOptions } from '../../transport/ws/connection-options.js';
+import { type PieGeneration, type PieGenerationOption, PIE_GENERATIONS, pieSocketUrl } from '../../transport/ws/generations.js';
+import { type PieCapability, capabilitiesOf, requireCapability } from './generations/capabilities.js';
+import { PieGenerationTracker } from './generations/generation-tracker.js';
 import { authenticate } from './connection/authenticate.js';
 import type { PieClientContext } from './connection/client-context.js';
 import { type PieCredentials, resolveCredentials } from './connection/credentials.js';
@@ -65,6 +68,48 @@ export interface PieClientOptions
    * before giving up with `PieTimeoutError`. Default 30 000 ms.
    */
   readonly connectTimeoutMs?: number;
+  /**
+   * The protocol generation to speak: `'auto'` (default) tells a 0.4 engine from a gateway
+   * by the first handshake reply (and a gateway's 0.5 from 0.6 by its first upload reply);
+   * `'0.4'`, `'0.5'` or `'0.6'` insist, and a server of the other kind fails `connect` with
+   * `PieGenerationError`.
+   */
+  readonly generation?: PieGenerationOption;
+  /**
+   * Who this client is to a gateway, sent as the `x-pie-identity` upgrade header (any
+   * opaque text, e.g. `default/alice`; the gateway trusts it as given). Node only: a
+   * browser WebSocket cannot send headers (see `identityInjectedByProxy`).
+   */
+  readonly identity?: string;
+  /**
+   * An edge proxy in front of the gateway injects `x-pie-identity`: no identity is needed
+   * here, and in a browser an `identity` is not sent instead of being an error.
+   */
+  readonly identityInjectedByProxy?: boolean;
+}
+
+const IDENTITY_HEADER = 'x-pie-identity';
+
+function onNode(): boolean {
+  const proc = (globalThis as { process?: { versions?: { node?: unknown } } }).process;
+  return typeof proc?.versions?.node === 'string';
+}
+
+/** The upgrade headers: the identity, unless it cannot be sent here (a browser behind an injecting proxy). */
+function identityHeaders(options: PieClientOptions): Record<string, string> | undefined {
+  const identity = options.identity;
+  if (identity === undefined) return undefined;
+  if (typeof identity !== 'string' || identity.trim() === '' || /[\r\n\0]/.test(identity)) {
+    throw new PieError('identity must be a non-empty string without line breaks or NUL (it is sent as the x-pie-identity header)');
+  }
+  if (!onNode() && !options.webSocketFactory) {
+    if (options.identityInjectedByProxy) return undefined;
+    throw new PieError(
+      'a browser WebSocket cannot send the x-pie-identity header: let an edge proxy inject it and pass ' +
+        'identityInjectedByProxy: true (without identity), or connect from Node',
+    );
+  }
+  return { [IDENTITY_HEADER]: identity };
 }
 
 /**
@@ -86,6 +131,33 @@ export class PieClient {
   /** Frames the client could not use (undecodable frames, unknown events, broken files); the connection keeps going. */
   readonly errors$: Observable<PieError>;
 
+  /**
+   * The generation spoken: `'0.4'` (the engine), `'0.5'` or `'0.6'` (a gateway). With
+   * `generation: 'auto'` a gateway is taken for 0.5 until an upload's reply shows 0.6.
+   *
+   * @example
+   * ```ts
+   * const client = await PieClient.connect('ws://127.0.0.1:8080', undefined, { identity: 'default/me' });
+   * client.generation; // => '0.5' against pie-server 0.5.2
+   * ```
+   */
+  get generation(): PieGeneration {
+    return this.tracker.generation ?? '0.4';
+  }
+
+  /**
+   * The generation-specific operations and options available now (see `PieCapability`);
+   * one not listed fails at once with `PieUnsupportedError`.
+   *
+   * @example
+   * ```ts
+   * client.capabilities.includes('workflows'); // => false on a gateway
+   * ```
+   */
+  get capabilities(): readonly PieCapability[] {
+    return capabilitiesOf(this.generation);
+  }
+
   private readonly context: PieClientContext;
   private readonly bridge: McpBridge;
   private readonly workflows = new Set<WorkflowEntry>();
@@ -96,6 +168,7 @@ export class PieClient {
   private constructor(
     private readonly connection: PieConnection,
     options: PieClientOptions,
+    private readonly tracker: PieGenerationTracker,
   ) {
     this.scheduler = options.scheduler ?? asyncScheduler;
     const router = new ProcessEventRouter({
@@ -110,6 +183,7 @@ export class PieClient {
     this.context = {
       connection,
       router,
+      generation: tracker,
       session$: new BehaviorSubject(0),
       pauseGate: new PauseGate(
         () => connection.pause(),
@@ -140,11 +214,21 @@ export class PieClient {
    * const client = await PieClient.connect(emulator.url, { token: emulator.internalToken });
    * ```
    */
-  static async connect(url: string, credentials: PieCredentials, options: PieClientOptions = {}): Promise<PieClient> {
-    const resolved = await resolveCredentials(credentials);
+  static async connect(url: string, credentials?: PieCredentials, options: PieClientOptions = {}): Promise<PieClient> {
+    const generation = options.generation ?? 'auto';
+    if (generation !== 'auto' && !PIE_GENERATIONS.includes(generation)) {
+      throw new PieError(`generation must be 'auto', '0.4', '0.5' or '0.6', got ${JSON.stringify(generation)}`);
+    }
+    const tracker = new PieGenerationTracker(generation);
+    if (credentials && 'token' in credentials) requireCapability(tracker, 'tokenAuth', 'token authentication');
+    const headers = identityHeaders(options);
+    const socketUrl = pieSocketUrl(url, generation);
+    const resolved = await resolveCredentials(credentials ?? { username: options.identity ?? 'anonymous' });
     const connection = PieConnection.open({
-      url,
-      authenticate: authenticate(resolved),
+      url: socketUrl,
+      ...(headers ? { headers } : {}),
+      wireDialect: () => tracker.dialect,
+      authenticate: authenticate(resolved, (kind, evidence) => tracker.found(kind, evidence)),
       ...(options.backoff ? { backoff: options.backoff } : {}),
       ...(options.scheduler ? { scheduler: options.scheduler } : {}),
       ...(options.random ? { random: options.random } : {}),
@@ -152,7 +236,11 @@ export class PieClient {
       ...(options.heartbeat !== undefined ? { heartbeat: options.heartbeat } : {}),
       ...(options.webSocketFactory ? { webSocketFactory: options.webSocketFactory } : {}),
     });
-    const client = new PieClient(connection, options);
+    let lastError: string | undefined;
+    const watching = connection.state$.subscribe((state) => {
+      if (state.kind === 'reconnecting') lastError = state.lastError.message;
+    });
+    const client = new PieClient(connection, options, tracker);
     const connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
     const first = await firstValueFrom(
       connection.state$.pipe(
@@ -160,11 +248,15 @@ export class PieClient {
         timeout({
           first: connectTimeoutMs,
           scheduler: options.scheduler ?? asyncScheduler,
-          with: () => of<ConnectionState>({ kind: 'closed', error: new PieTimeoutError({ request: 'connect', timeoutMs: connectTimeoutMs }) }),
+          with: () =>
+            of<ConnectionState>({
+              kind: 'closed',
+              error: new PieTimeoutError({ request: 'connect', timeoutMs: connectTimeoutMs, ...(lastError ? { lastError } : {}) }),
+            }),
         }),
       ),
       { defaultValue: { kind: 'closed' } as ConnectionState },
-    );
+    ).finally(() => watching.unsubscribe());
     if (first.kind === 'closed') {
       client.close();
       throw first.error ?? new PieConnectionLostError('the connection closed before it was ready');
@@ -280,7 +372,7 @@ export class PieClient {
    * ```
    */
   launchProcesses(inferlet: string, inputs: readonly unknown[], options: LaunchManyOptions = {}): Observable<PieProcess[]> {
-    return launchProcesses(this.context, inferlet, inputs, options);
+    return this.gated('launchProcesses', 'launchProcesses', () => launchProcesses(this.context, inferlet, inputs, options));
   }
 
   /**
@@ -296,7 +388,7 @@ export class PieClient {
     inputs: readonly unknown[],
     options: { tokenBudgets?: readonly (number | null)[]; timeoutMs?: number } = {},
   ): Observable<string[]> {
-    return runProcesses(this.context, inferlet, inputs, options);
+    return this.gated('runProcesses', 'runProcesses', () => runProcesses(this.context, inferlet, inputs, options));
   }
 
   /**
@@ -308,7 +400,7 @@ export class PieClient {
    * ```
    */
   launchDaemon(inferlet: string, port: number, input?: unknown): Observable<void> {
-    return launchDaemon(this.context, inferlet, port, input);
+    return this.gated('launchDaemon', 'launchDaemon', () => launchDaemon(this.context, inferlet, port, input));
   }
 
   /**
@@ -358,7 +450,7 @@ export class PieClient {
    * ```
    */
   submitWorkflow(workflow: string | object): Observable<PieWorkflow> {
-    return submitWorkflow(this.context, workflow, this.trackWorkflow);
+    return this.gated('workflows', 'submitWorkflow', () => submitWorkflow(this.context, workflow, this.trackWorkflow));
   }
 
   /**
@@ -371,6 +463,7 @@ export class PieClient {
    */
   attachWorkflow(workflowId: string): Observable<PieWorkflow> {
     return defer(() => {
+      requireCapability(this.tracker, 'workflows', 'attachWorkflow');
       const entry = new WorkflowEntry(this.context, normalizeProcessId(workflowId), 0, this.trackWorkflow);
       entry.attached = false;
       return entry.attach().pipe(map(() => entry));
@@ -387,7 +480,7 @@ export class PieClient {
    * ```
    */
   registerMcpServer(name: string, command: McpServerCommand): Observable<void> {
-    return this.bridge.register(name, command);
+    return this.gated('mcp', 'registerMcpServer', () => this.bridge.register(name, command));
   }
 
   /**
@@ -421,6 +514,14 @@ export class PieClient {
     this.bridge.closeAll();
     this.connection.close();
     this.subscriptions.unsubscribe();
+  }
+
+  /** Runs `operation` on subscribe if the generation has `capability`, else fails at once with `PieUnsupportedError`. */
+  private gated<T>(capability: PieCapability, operation: string, run: () => Observable<T>): Observable<T> {
+    return defer(() => {
+      requireCapability(this.tracker, capability, operation);
+      return run();
+    });
   }
 
   private readonly trackWorkflow = (entry: WorkflowEntry, attached: boolean): void => {
