@@ -14,7 +14,7 @@ import {
   timeout,
 } from 'rxjs';
 import type { ConnectionState } from '../../transport/connection-state.js';
-import { PieConnectionLostError, PieError, PieTimeoutError, PieUnsupportedError } from '../../model/pie/errors.js';
+import { PieConnectionLostError, PieError, PieTimeoutError } from '../../model/pie/errors.js';
 import type { ProcessEvent } from '../../model/pie/events.js';
 import { normalizeProcessId } from '../../model/pie/process-id.js';
 import { type ModelStatus, type ProcessInfo, parseModelStatus, parseProcessList } from '../../model/pie/results.js';
@@ -326,7 +326,9 @@ export class PieClient {
   }
 
   /**
-   * Uploads a program; emits progress per chunk and completes when the engine installed it.
+   * Uploads a program; emits progress per chunk and completes when the engine installed it
+   * (frames in the generation's shape: a manifest on 0.4 and 0.5, `file`/`version` on 0.6,
+   * both on a gateway not yet known as either).
    *
    * @example
    * ```ts
@@ -334,7 +336,38 @@ export class PieClient {
    * ```
    */
   addProgram(options: AddProgramOptions): Observable<UploadProgress> {
-    return addProgram(this.connection, options);
+    return addProgram(this.connection, options, this.tracker);
+  }
+
+  /**
+   * Uploads a program like `addProgram` and emits the id to launch it by, then completes:
+   * on 0.6 the `name@version` the engine answered, elsewhere the manifest's
+   * `package.name@package.version`. With `generation: 'auto'` on a gateway, a reply with
+   * an id is how the client learns it speaks 0.6.
+   *
+   * @example
+   * ```ts
+   * client.installProgram({ wasm: source, manifest, forceOverwrite: true })
+   *   .pipe(switchMap((id) => client.launchProcess(id, {}))).subscribe(console.log);
+   * ```
+   */
+  installProgram(options: AddProgramOptions): Observable<string> {
+    return new Observable<string>((subscriber) => {
+      let programId: string | undefined;
+      return addProgram(this.connection, options, this.tracker, (id) => {
+        programId = id;
+      }).subscribe({
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => {
+          if (programId === undefined) {
+            subscriber.error(new PieError('the program was installed, but neither the engine nor the manifest named its id'));
+            return;
+          }
+          subscriber.next(programId);
+          subscriber.complete();
+        },
+      });
+    });
   }
 
   /**

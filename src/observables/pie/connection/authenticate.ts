@@ -1,4 +1,4 @@
-import { Observable, defer, filter, from, map, merge, of, switchMap, take } from 'rxjs';
+import { Observable, defer, filter, from, map, of, race, switchMap, take } from 'rxjs';
 import { PieAuthError, PieUnsupportedError } from '../../../model/pie/errors.js';
 import type { PieServerKind } from '../generations/generation-tracker.js';
 import type { PieAuthChannel } from '../../../transport/ws/connection-options.js';
@@ -86,7 +86,7 @@ export function authenticate(
             if (!response.ok) throw authFailure(response, secrets);
           }),
         );
-        return merge(answered, refusedByGateway).pipe(take(1));
+        return race(answered, refusedByGateway);
       }
       const { username } = credentials;
       return auth.request({ type: 'auth_identify', username }).pipe(
