@@ -1,4 +1,4 @@
-import { Observable, defer, filter, from, map, of, race, switchMap, take } from 'rxjs';
+import { NEVER, Observable, concat, defer, filter, from, map, merge, of, race, switchMap, take } from 'rxjs';
 import { PieAuthError, PieUnsupportedError } from '../../../model/pie/errors.js';
 import type { PieServerKind } from '../generations/generation-tracker.js';
 import type { PieAuthChannel } from '../../../transport/ws/connection-options.js';
@@ -51,9 +51,9 @@ export type ServerKindListener = (kind: PieServerKind, evidence: string) => void
  * after every (re)connect. It also tells a 0.4 engine from a gateway (pie-gateway.md 2.5,
  * probe 3) and reports which to `onServerKind`: a gateway answers the first
  * `auth_identify` with `Already authenticated`; a 0.4 engine answers with its
- * disabled-auth text, a challenge or a refusal. A gateway refuses `auth_by_token` with a
- * text notice (`unknown variant \`auth_by_token\``), which fails at once with
- * `PieUnsupportedError` instead of waiting for a reply that never comes.
+ * disabled-auth text, a challenge or a refusal. With a token, a `ping` goes first: a
+ * gateway answers it (and refuses `auth_by_token` with a text notice), which fails at once
+ * with `PieUnsupportedError` instead of waiting for a reply that never comes.
  *
  * @example
  * ```ts
@@ -68,17 +68,25 @@ export function authenticate(
   return (auth) =>
     defer(() => {
       if (credentials.kind === 'token') {
-        const refusedByGateway = (auth.notices$ ?? of()).pipe(
+        const gatewayFound = (evidence: string): never => {
+          onServerKind('gateway', evidence);
+          throw new PieUnsupportedError({
+            operation: 'token authentication',
+            generation: 'gateway',
+            hint: 'a gateway takes the identity from x-pie-identity: pass the identity option instead of a token',
+          });
+        };
+        // A gateway answers a `ping` at once (a 0.4 engine drops everything before
+        // authentication), and after that first valid frame it refuses `auth_by_token` with
+        // a text notice; it drops an undecodable FIRST frame in silence (pie-server 0.5.2).
+        const pong = auth.request({ type: 'ping' }).pipe(
+          filter((response) => response.ok),
+          map(() => gatewayFound('a ping before authentication was answered')),
+        );
+        const refusedByGateway = (auth.notices$ ?? NEVER).pipe(
           filter((notice) => notice.type === 'error' && /auth_by_token/.test(notice.message ?? '')),
           take(1),
-          map((notice): void => {
-            onServerKind('gateway', `auth_by_token was refused: ${notice.message ?? ''}`);
-            throw new PieUnsupportedError({
-              operation: 'token authentication',
-              generation: 'gateway',
-              hint: 'a gateway takes the identity from x-pie-identity: pass the identity option instead of a token',
-            });
-          }),
+          map((notice) => gatewayFound(`auth_by_token was refused: ${notice.message ?? ''}`)),
         );
         const answered = auth.request({ type: 'auth_by_token', token: credentials.token }).pipe(
           map((response) => {
@@ -86,7 +94,8 @@ export function authenticate(
             if (!response.ok) throw authFailure(response, secrets);
           }),
         );
-        return race(answered, refusedByGateway);
+        // The probes' streams ending (the connection closing) must not count as a win of the race.
+        return race(concat(merge(pong, refusedByGateway), NEVER), answered);
       }
       const { username } = credentials;
       return auth.request({ type: 'auth_identify', username }).pipe(
