@@ -142,7 +142,8 @@ export class PieProcessLostError extends PieError {
   /**
    * The error for an `attach_process` after reconnecting that the engine refused. For
    * `Process not found` it explains that engines of this version keep a process bound to
-   * the closed connection (spec 4.7), so its remaining events are gone.
+   * the closed connection (spec 4.7), so its remaining events are gone; with `gateway`, that a
+   * gateway ends an attached process with its connection (seen on pie-server 0.5.2).
    *
    * @example
    * ```ts
@@ -150,12 +151,16 @@ export class PieProcessLostError extends PieError {
    * PieProcessLostError.reattachRefused('p1', 'Process not found').reason.includes('do not detach'); // => true
    * ```
    */
-  static reattachRefused(processId: string, serverMessage: string): PieProcessLostError {
+  static reattachRefused(processId: string, serverMessage: string, gateway = false): PieProcessLostError {
     const reason =
       serverMessage === 'Process not found'
-        ? 'the engine answered "Process not found" on reattach: the process has finished, or it is ' +
-          'still bound to the closed connection (engines of this version do not detach processes ' +
-          'on disconnect, so their events after the drop are lost)'
+        ? gateway
+          ? 'the gateway answered "Process not found" on reattach: the process has finished, or it ' +
+            'was ended with the connection it was attached to (pie-server 0.5.2 ends an attached ' +
+            'process when that connection closes, so it cannot be resumed)'
+          : 'the engine answered "Process not found" on reattach: the process has finished, or it is ' +
+            'still bound to the closed connection (engines of this version do not detach processes ' +
+            'on disconnect, so their events after the drop are lost)'
         : `the engine refused to reattach: ${serverMessage}`;
     return new PieProcessLostError({ processId, reason }, { serverMessage });
   }
