@@ -155,3 +155,13 @@ describe.skipIf(!url)('PieClient against the real engine (pie-server 0.5.2)', ()
     expect((tokenError as Error).message).not.toContain('secret-value');
   });
 });
+
+describe.skipIf(!url)('docs/examples/pie-gateway.ts against the real engine', () => {
+  it('connects, completes, and reports the unsupported operation', async () => {
+    const { main } = await import('../../docs/examples/pie-gateway.js');
+    const result = await main(url!);
+    expect(result.generation).toBe('0.5');
+    expect(typeof result.text).toBe('string');
+    expect(result.unsupported).toBe('runProcesses is not supported by a Pie 0.5 gateway (it exists only on 0.4 engines)');
+  }, 60_000);
+});
