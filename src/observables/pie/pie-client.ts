@@ -114,7 +114,8 @@ function identityHeaders(options: PieClientOptions): Record<string, string> | un
 
 /**
  * The Pie engine client: one reconnecting, authenticated WebSocket and cold Observables for
- * every operation of the protocol. After a reconnect it authenticates again, re-attaches
+ * every operation of the protocol, for the 0.4 engine and the 0.5/0.6 gateway (see
+ * `generation`, `capabilities`). After a reconnect it authenticates again, re-attaches
  * every process stream that still has subscribers, re-registers local MCP servers and
  * re-attaches listened-to workflows.
  *
@@ -205,13 +206,19 @@ export class PieClient {
 
   /**
    * Loads the key (if any), opens the connection and resolves once it is authenticated and
-   * ready. Rejects with `PieKeyError` for an unusable key, `PieAuthError` when the engine
-   * refuses (never retried), or the error that closed the connection. Credentials never
-   * appear in an error.
+   * ready, knowing the generation it speaks (`generation`). For a gateway (pie-server
+   * 0.5.x) leave `credentials` out and pass `identity`; `/v1/ws` is appended to a URL
+   * without a path. Rejects with `PieKeyError` for an unusable key, `PieAuthError` when the
+   * engine refuses, `PieUpgradeError` when the upgrade is answered with an HTTP status,
+   * `PieGenerationError` when a fixed generation meets the other kind, `PieUnsupportedError`
+   * for token credentials at a gateway (none retried), `PieTimeoutError` naming the last
+   * socket error after `connectTimeoutMs`, or the error that closed the connection.
+   * Credentials never appear in an error.
    *
    * @example
    * ```ts
-   * const client = await PieClient.connect(emulator.url, { token: emulator.internalToken });
+   * const client = await PieClient.connect('ws://127.0.0.1:8080', undefined, { identity: 'default/alice' }); // a gateway
+   * const old = await PieClient.connect(emulator.url, { token: emulator.internalToken }); // a 0.4 engine
    * ```
    */
   static async connect(url: string, credentials?: PieCredentials, options: PieClientOptions = {}): Promise<PieClient> {
