@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { PieClient, type PieClientOptions } from '../../src/observables/pie/pie-client.js';
 import {
+  PieGenerationError,
   PieProcessFailedError,
   PieRequestError,
   PieUnsupportedError,
@@ -135,6 +136,17 @@ describe.skipIf(!url)('PieClient against the real engine (pie-server 0.5.2)', ()
     expect(listed.some((p) => p.id === process.id)).toBe(true);
     await firstValueFrom(client.terminateProcess(process.id), { defaultValue: undefined });
   }, 30_000);
+
+  it("generation '0.6' at this 0.5 engine: connects (nothing tells them apart), and the first upload says what answered", async () => {
+    const client = await connect({ generation: '0.6' });
+    expect(client.generation).toBe('0.6');
+    const started = Date.now();
+    const error = await lastValueFrom(client.addProgram({ wasm: new Uint8Array(4), file: 'a.wasm' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PieGenerationError);
+    expect((error as PieGenerationError).found).toBe('a Pie 0.5 gateway');
+    expect((error as Error).message).toContain('bad client frame: missing field `manifest`');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
 
   it('operations the gateway lacks fail at once with PieUnsupportedError', async () => {
     const client = await connect();

@@ -24,6 +24,7 @@ import type { PieConnectionOptions } from '../../transport/ws/connection-options
 import { type PieGeneration, type PieGenerationOption, PIE_GENERATIONS, pieSocketUrl } from '../../transport/ws/generations.js';
 import { type PieCapability, capabilitiesOf, requireCapability } from './generations/capabilities.js';
 import { PieGenerationTracker } from './generations/generation-tracker.js';
+import { refusedAs06 } from './generations/refused-as-0.6.js';
 import { authenticate } from './connection/authenticate.js';
 import type { PieClientContext } from './connection/client-context.js';
 import { type PieCredentials, resolveCredentials } from './connection/credentials.js';
@@ -343,7 +344,7 @@ export class PieClient {
    * ```
    */
   addProgram(options: AddProgramOptions): Observable<UploadProgress> {
-    return addProgram(this.connection, options, this.tracker);
+    return refusedAs06(addProgram(this.connection, options, this.tracker), this.connection.notices$, this.tracker);
   }
 
   /**
@@ -361,9 +362,10 @@ export class PieClient {
   installProgram(options: AddProgramOptions): Observable<string> {
     return new Observable<string>((subscriber) => {
       let programId: string | undefined;
-      return addProgram(this.connection, options, this.tracker, (id) => {
+      const upload = addProgram(this.connection, options, this.tracker, (id) => {
         programId = id;
-      }).subscribe({
+      });
+      return refusedAs06(upload, this.connection.notices$, this.tracker).subscribe({
         error: (error: unknown) => subscriber.error(error),
         complete: () => {
           if (programId === undefined) {

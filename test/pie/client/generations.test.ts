@@ -168,6 +168,23 @@ describe('shapes per generation', () => {
     await expect(lastValueFrom(client.addProgram({ wasm: new Uint8Array(4), file: 'x.wasm' }))).rejects.toThrow('upload failed: Program installed successfully');
   });
 
+  it("generation '0.6' at a 0.5 gateway: the upload's refusal notice is a PieGenerationError at once, not a timeout", async () => {
+    const server = await gateway((message, socket) => {
+      if (message.type === 'add_program' && !('manifest' in message)) {
+        socket.send(JSON.stringify({ type: 'error', message: 'bad client frame: missing field `manifest`' }));
+      }
+      return undefined;
+    });
+    const client = await connect(server.url, { generation: '0.6', requestTimeoutMs: 10_000 });
+    const started = Date.now();
+    const error = await lastValueFrom(client.addProgram({ wasm: new Uint8Array(4), file: 'a.wasm' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PieGenerationError);
+    expect((error as Error).message).toBe(
+      "generation '0.6' was asked for, but a Pie 0.5 gateway answered (add_program was refused: bad client frame: missing field `manifest`); use generation 'auto' to accept either",
+    );
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it('a manifest-less upload where a manifest is read fails before sending', async () => {
     const server = await gateway();
     const client = await connect(server.url);
