@@ -79,6 +79,8 @@ function uint(value: MsgpackValue, max: bigint, name: string): number {
 
 function bin(value: MsgpackValue): Uint8Array {
   if (value instanceof Uint8Array) return value;
+  // Seen on 0.5.2: a str where bytes are expected is taken as its UTF-8 bytes.
+  if (typeof value === 'string') return new TextEncoder().encode(value);
   if (Array.isArray(value)) return Uint8Array.from(value, (byte) => uint(byte, 255n, 'u8'));
   throw new Refused(`invalid type: ${unexpected(value)}, expected a byte array`);
 }
