@@ -1,58 +1,72 @@
-// Starts a private real Pie engine for the client's real-engine tests that must kill and
-// restart one: `PIE_ENGINE_DIR` names the engine installation (the directory `setup.sh DIR`
-// filled: `DIR/venv`, `DIR/model`); `PIE_ENGINE_SERVE` may name serve.py (default
-// /work/shared/pie-engine/serve.py). Without PIE_ENGINE_DIR those tests do not run.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+// Starts a real engine of a test's own (from PIE_ENGINE_DIR, with the shared serve.py), for
+// tests that kill or restart an engine: the tier's shared engine must stay up for the others.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ENGINE_DIR } from './engine-env.js';
 
-/** The engine installation directory, when the restart tests can run. */
-export function engineDir(): string | undefined {
-  const dir = process.env['PIE_ENGINE_DIR']?.trim();
-  return dir && existsSync(join(dir, 'venv', 'bin', 'python')) ? dir : undefined;
+/** The shared scripts: PIE_SHARED, else `../shared` next to the repository. */
+function servePy(): string {
+  const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+  const shared = process.env['PIE_SHARED'] ?? join(repo, '..', 'shared');
+  return join(shared, 'pie-engine', 'serve.py');
 }
 
-/** One engine process of our own. */
+/** A running engine of one test. */
 export interface OwnEngine {
-  /** `ws://127.0.0.1:PORT` as serve.py printed it. */
+  /** Base URL (`ws://127.0.0.1:PORT`). */
   readonly url: string;
   readonly port: number;
-  /** Ends the engine abruptly (SIGKILL) and waits for the process to exit. */
+  /** SIGKILL: the engine dies at once, sockets are cut without a close frame. */
   kill(): Promise<void>;
+  /** SIGTERM and wait for the exit. */
+  stop(): Promise<void>;
 }
 
-/** Boots an engine (on `port`, or a free one) and resolves once it printed its URL. */
-export async function startEngine(dir: string, port = 0): Promise<OwnEngine> {
-  const serve = process.env['PIE_ENGINE_SERVE'] ?? '/work/shared/pie-engine/serve.py';
-  const child: ChildProcess = spawn(join(dir, 'venv', 'bin', 'python'), [serve, join(dir, 'model'), '--port', String(port)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
+}
+
+/** Whether an own engine can be started (PIE_ENGINE_DIR and serve.py are there). */
+export function canStartOwnEngine(): boolean {
+  return Boolean(ENGINE_DIR) && existsSync(join(ENGINE_DIR, 'venv', 'bin', 'python')) && existsSync(servePy());
+}
+
+/** Boots an engine on `port` (0: a free one) and resolves once it accepts connections. */
+export async function startOwnEngine(port = 0, timeoutMs = 60_000): Promise<OwnEngine> {
+  const dir = mkdtempSync(join(tmpdir(), 'pie-own-engine-'));
+  const ready = join(dir, 'url');
+  const child = spawn(join(ENGINE_DIR, 'venv', 'bin', 'python'), [servePy(), join(ENGINE_DIR, 'model'), '--port', String(port), '--ready-file', ready], {
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`the engine printed no PIE_URL within 30 s: ${out.slice(-500)}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /PIE_URL (ws:\/\/\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the engine exited (${String(code)}) before printing PIE_URL: ${out.slice(-500)}`));
-    });
-  });
-  return {
-    url,
-    port: Number(new URL(url).port),
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
+  let stderr = '';
+  child.stderr!.on('data', (part: Buffer) => (stderr = (stderr + part.toString()).slice(-4000)));
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(ready) || readFileSync(ready, 'utf8').trim() === '') {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`own engine did not start: ${stderr.split('\n').slice(-5).join('\n')}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const url = readFileSync(ready, 'utf8').trim();
+  const done = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited(child);
+    rmSync(dir, { recursive: true, force: true });
   };
+  return { url, port: Number(new URL(url).port), kill: () => done('SIGKILL'), stop: () => done('SIGTERM') };
+}
+
+/** The engine installation directory, when tests that restart an engine can run. */
+export function engineDir(): string | undefined {
+  return canStartOwnEngine() ? ENGINE_DIR : undefined;
+}
+
+/** Boots an engine of the installation `dir` names (the one `engineDir()` found) on `port`. */
+export function startEngine(_dir: string, port = 0): Promise<OwnEngine> {
+  return startOwnEngine(port);
 }
