@@ -61,7 +61,7 @@ for (const version of ['0.6', '0.7'] as const) {
       const done = events.at(-1)!;
       if (done.kind !== 'done') throw new Error('no done event');
       const ref = done.result;
-      expect(emu.object(ref.key)!.parts[0]!.equals(data)).toBe(true);
+      expect(Buffer.from(emu.object(ref.key)!.parts[0]!).equals(data)).toBe(true);
 
       const patch = Buffer.alloc(3 * MiB + 5, 1);
       const next = await firstValueFrom(cache.patch(ref, patch));

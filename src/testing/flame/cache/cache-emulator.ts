@@ -122,6 +122,20 @@ export class FlameCacheEmulator {
   }
 
   /**
+   * Delays the next `count` reads (`Get` / `DoGet`, or `method`) by `ms` before they answer,
+   * e.g. to cancel one in flight.
+   *
+   * @example
+   * ```ts
+   * cache.delayNext(1, 1000, { method: 'DoGet' });
+   * ```
+   */
+  delayNext(count: number, ms: number, options: { method?: string } = {}): void {
+    if (!Number.isInteger(count) || count < 0 || !(ms >= 0)) throw new FlameEmulatorError('delayNext needs a count >= 0 and ms >= 0');
+    this.#log.delayNext(count, ms, options.method);
+  }
+
+  /**
    * A stored object, or undefined.
    *
    * @example

@@ -28,6 +28,21 @@ export class CacheCallLog {
     return () => this.#open.delete(call);
   }
 
+  readonly #delays: { method?: string; ms: number }[] = [];
+
+  /** Delays the next `count` calls (of `method`, or any of the delaying ones) by `ms`. */
+  delayNext(count: number, ms: number, method?: string): void {
+    for (let i = 0; i < count; i++) this.#delays.push(method === undefined ? { ms } : { method, ms });
+  }
+
+  /** Waits as a queued delay for `method` says (none: at once). */
+  async delay(method: string): Promise<void> {
+    const index = this.#delays.findIndex((d) => d.method === undefined || d.method === method);
+    if (index < 0) return;
+    const [{ ms }] = this.#delays.splice(index, 1) as [{ ms: number }];
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
   get openCalls(): number {
     return this.#open.size;
   }

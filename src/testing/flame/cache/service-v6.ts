@@ -13,7 +13,7 @@ import { RpcFailure } from '../errors.js';
 import type { CacheCallLog } from './call-log.js';
 import { deleteMatcher, serverKey } from './keys.js';
 import { toServiceError } from './service-v7.js';
-import { writeAll } from './write-out.js';
+import { settledAfterEnd, writeAll } from './write-out.js';
 import { ensureArrowZstdEncoder } from './zstd-frame.js';
 
 /** One object of the 0.6 cache. */
@@ -47,7 +47,11 @@ function collect(call: grpc.ServerDuplexStream<FlightData, PutResult>): Promise<
   return new Promise((resolve, reject) => {
     const messages: FlightData[] = [];
     call.on('data', (m: FlightData) => messages.push(m));
-    call.on('end', () => resolve(messages));
+    call.on('end', () =>
+      void settledAfterEnd(call).then((cancelled) =>
+        cancelled ? reject(new RpcFailure(grpc.status.CANCELLED, 'cancelled by the client')) : resolve(messages),
+      ),
+    );
     call.on('error', reject);
   });
 }
@@ -143,6 +147,7 @@ export function flightCacheService(objects: Map<string, BaseAndPatches>, endpoin
     doGet: (call: grpc.ServerWritableStream<Ticket, FlightData>) => {
       const done = log.record('DoGet', call);
       const run = async () => {
+        await log.delay('DoGet');
         const ticket = call.request.ticket.toString('utf8');
         const colon = ticket.indexOf(':');
         const key = colon < 0 ? ticket : ticket.slice(0, colon);

@@ -8,7 +8,7 @@ import type { CacheGetResponse, CacheObjectMetadata, CacheWriteRequest } from '.
 import { RpcFailure } from '../errors.js';
 import type { CacheCallLog } from './call-log.js';
 import { deleteMatcher, serverKey } from './keys.js';
-import { writeAll } from './write-out.js';
+import { settledAfterEnd, writeAll } from './write-out.js';
 
 const MAX_CHUNK = 1024 * 1024;
 
@@ -66,8 +66,11 @@ function readWrite(call: grpc.ServerReadableStream<CacheWriteRequest, CacheObjec
     });
     call.on('end', () => {
       if (failed) return;
-      if (!header) return refuse('missing write header');
-      resolve({ key: header.key, dataType: header.dataType, data: Buffer.concat(chunks) });
+      void settledAfterEnd(call).then((cancelled) => {
+        if (cancelled) return reject(new RpcFailure(grpc.status.CANCELLED, 'cancelled by the client'));
+        if (!header) return refuse('missing write header');
+        resolve({ key: header.key, dataType: header.dataType, data: Buffer.concat(chunks) });
+      });
     });
     call.on('error', (error) => reject(error));
   });
@@ -110,6 +113,7 @@ export function objectCacheService(objects: Map<string, PartsObject>, endpoint: 
     get: (call: grpc.ServerWritableStream<{ key: string; version: bigint }, CacheGetResponse>) => {
       const done = log.record('Get', call);
       const send = async () => {
+        await log.delay('Get');
         const { key } = call.request;
         serverKey(key, false);
         const object = objects.get(key);
