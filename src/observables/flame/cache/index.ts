@@ -4,3 +4,6 @@ export * from './payload.js';
 export * from './detect.js';
 export * from './zstd.js';
 export { FLAME_OBJECT_CACHE_HEADER } from './cache-channel.js';
+export * from './json-arrow.js';
+export * from './object-ref-input.js';
+export * from './mirror.js';
