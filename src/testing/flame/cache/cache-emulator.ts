@@ -20,6 +20,8 @@ export interface FlameCacheEmulatorOptions {
   host?: string;
   /** Port (default 0 = any free port). */
   port?: number;
+  /** PEM certificate and key: serve TLS only, endpoint `grpcs://localhost:PORT`. */
+  tls?: { cert: string; key: string };
 }
 
 /** What a test can see of a stored object. */
@@ -48,6 +50,7 @@ export class FlameCacheEmulator {
   readonly #parts = new Map<string, PartsObject>();
   readonly #flight = new Map<string, BaseAndPatches>();
   readonly #host: string;
+  readonly #tls: { cert: string; key: string } | undefined;
   #server: grpc.Server | undefined;
   #port: number;
 
@@ -56,6 +59,7 @@ export class FlameCacheEmulator {
     if (version !== '0.6' && version !== '0.7') throw new FlameEmulatorError(`unknown cache version ${String(version)}`);
     this.version = version;
     this.#host = options.host ?? '127.0.0.1';
+    this.#tls = options.tls;
     this.#port = options.port ?? 0;
   }
 
@@ -74,7 +78,8 @@ export class FlameCacheEmulator {
   }
 
   /**
-   * `grpc://host:PORT`, also the endpoint ObjectRefs and metadata name.
+   * `grpc://host:PORT` (`grpcs://localhost:PORT` with TLS), also the endpoint ObjectRefs and
+   * metadata name.
    *
    * @example
    * ```ts
@@ -82,7 +87,7 @@ export class FlameCacheEmulator {
    * ```
    */
   get endpoint(): string {
-    return `grpc://${this.#host}:${this.#port}`;
+    return this.#tls ? `grpcs://localhost:${this.#port}` : `grpc://${this.#host}:${this.#port}`;
   }
 
   /**
@@ -193,7 +198,11 @@ export class FlameCacheEmulator {
     if (this.version === '0.7') server.addService(ObjectCacheServiceService, objectCacheService(this.#parts, endpoint, this.#log));
     else server.addService(FlightServiceService, flightCacheService(this.#flight, endpoint, this.#log));
     return new Promise((resolve, reject) => {
-      server.bindAsync(`${this.#host}:${this.#port}`, grpc.ServerCredentials.createInsecure(), (error, port) => {
+      const tls = this.#tls;
+      const credentials = tls
+        ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) }], false)
+        : grpc.ServerCredentials.createInsecure();
+      server.bindAsync(`${this.#host}:${this.#port}`, credentials, (error, port) => {
         if (error) {
           server.forceShutdown();
           reject(new FlameEmulatorError(`cannot listen on ${this.#host}:${this.#port}: ${error.message}`));
