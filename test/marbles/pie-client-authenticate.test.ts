@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TestScheduler } from 'rxjs/testing';
 import { lastValueFrom, of } from 'rxjs';
-import { AUTH_DISABLED_RESULT, authenticate } from '../../src/observables/pie/authenticate.js';
-import { encodeBase64 } from '../../src/observables/pie/base64.js';
+import { AUTH_DISABLED_RESULT, authenticate } from '../../src/observables/pie/connection/authenticate.js';
+import { encodeBase64 } from '../../src/observables/pie/connection/base64.js';
 import { PieAuthError } from '../../src/model/pie/errors.js';
 import type { PieAuthChannel } from '../../src/transport/ws/connection-options.js';
 import type { PieRequestMessage, PieResponse } from '../../src/transport/ws/messages.js';

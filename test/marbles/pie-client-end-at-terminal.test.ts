@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TestScheduler } from 'rxjs/testing';
-import { endAtTerminalEvent } from '../../src/observables/pie/end-at-terminal-event.js';
+import { endAtTerminalEvent } from '../../src/observables/pie/processes/end-at-terminal-event.js';
 import { PieProcessFailedError } from '../../src/model/pie/errors.js';
 import type { ProcessEvent } from '../../src/model/pie/events.js';
 import { stdoutText } from '../../src/observables/operators/pie/index.js';

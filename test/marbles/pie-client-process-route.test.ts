@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TestScheduler } from 'rxjs/testing';
-import { ProcessEventRouter } from '../../src/observables/pie/process-router.js';
-import { ProcessRoute } from '../../src/observables/pie/process-route.js';
+import { ProcessEventRouter } from '../../src/observables/pie/processes/process-router.js';
+import { ProcessRoute } from '../../src/observables/pie/processes/process-route.js';
 import { PieProcessLostError } from '../../src/model/pie/errors.js';
 import type { ProcessEvent } from '../../src/model/pie/events.js';
 import type { PieProcessEventFrame } from '../../src/transport/ws/messages.js';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { BehaviorSubject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { processesToReattach, reattachOutcome } from '../../src/observables/pie/reattach.js';
-import { reattachProcesses } from '../../src/observables/pie/reattach-runner.js';
-import { ProcessEventRouter } from '../../src/observables/pie/process-router.js';
-import { PauseGate } from '../../src/observables/pie/pause-gate.js';
-import { createProcessHandle } from '../../src/observables/pie/process-handle.js';
-import type { PieClientContext } from '../../src/observables/pie/client-context.js';
+import { processesToReattach, reattachOutcome } from '../../src/observables/pie/processes/reattach.js';
+import { reattachProcesses } from '../../src/observables/pie/processes/reattach-runner.js';
+import { ProcessEventRouter } from '../../src/observables/pie/processes/process-router.js';
+import { PauseGate } from '../../src/observables/pie/processes/pause-gate.js';
+import { createProcessHandle } from '../../src/observables/pie/processes/process-handle.js';
+import type { PieClientContext } from '../../src/observables/pie/connection/client-context.js';
 import { PieConnectionLostError, PieProcessLostError } from '../../src/model/pie/errors.js';
 import { ScriptedConnection, reply } from '../pie/client/scripted-connection.js';
 import type { PieResponse } from '../../src/transport/ws/messages.js';

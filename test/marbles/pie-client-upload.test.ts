@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TestScheduler } from 'rxjs/testing';
-import { addProgram, addProgramFrames } from '../../src/observables/pie/programs.js';
+import { addProgram, addProgramFrames } from '../../src/observables/pie/programs/programs.js';
 import { PieUploadError } from '../../src/model/pie/errors.js';
 import { hashBlob } from '../../src/model/pie/hash.js';
 import { ScriptedConnection, reply } from '../pie/client/scripted-connection.js';

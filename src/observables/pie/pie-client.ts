@@ -21,28 +21,28 @@ import { type ModelStatus, type ProcessInfo, parseModelStatus, parseProcessList 
 import { PieConnection } from '../../transport/ws/connection.js';
 import type { PieRequestMessage } from '../../transport/ws/messages.js';
 import type { PieConnectionOptions } from '../../transport/ws/connection-options.js';
-import { authenticate } from './authenticate.js';
-import type { PieClientContext } from './client-context.js';
-import { type PieCredentials, resolveCredentials } from './credentials.js';
+import { authenticate } from './connection/authenticate.js';
+import type { PieClientContext } from './connection/client-context.js';
+import { type PieCredentials, resolveCredentials } from './connection/credentials.js';
 import { McpBridge } from './mcp/mcp-bridge.js';
 import type { McpServerCommand } from './mcp/stdio-mcp-server.js';
-import { PauseGate } from './pause-gate.js';
-import type { PieProcess } from './process-handle.js';
-import { type LaunchOptions, attachProcess, launch, launchProcess } from './process-launch.js';
-import { type LaunchManyOptions, launchDaemon, launchProcesses, runProcesses } from './process-batch.js';
-import { ProcessEventRouter } from './process-router.js';
+import { PauseGate } from './processes/pause-gate.js';
+import type { PieProcess } from './processes/process-handle.js';
+import { type LaunchOptions, attachProcess, launch, launchProcess } from './processes/process-launch.js';
+import { type LaunchManyOptions, launchDaemon, launchProcesses, runProcesses } from './processes/process-batch.js';
+import { ProcessEventRouter } from './processes/process-router.js';
 import {
   type AddProgramOptions,
   type CheckProgramOptions,
   type UploadProgress,
   addProgram,
   checkProgram,
-} from './programs.js';
-import { reattachProcesses, reattachWorkflows } from './reattach-runner.js';
-import { okResult, responseError } from './responses.js';
-import { toPausingAsyncIterable } from './pausing-async-iterable.js';
-import type { BoundedAsyncIterable, ToAsyncIterableOptions } from './to-async-iterable.js';
-import { type PieWorkflow, WorkflowEntry, submitWorkflow } from './workflow.js';
+} from './programs/programs.js';
+import { reattachProcesses, reattachWorkflows } from './processes/reattach-runner.js';
+import { okResult, responseError } from './connection/responses.js';
+import { toPausingAsyncIterable } from './processes/pausing-async-iterable.js';
+import type { BoundedAsyncIterable, ToAsyncIterableOptions } from './processes/to-async-iterable.js';
+import { type PieWorkflow, WorkflowEntry, submitWorkflow } from './workflows/workflow.js';
 
 const PING: PieRequestMessage = Object.freeze({ type: 'ping' });
 

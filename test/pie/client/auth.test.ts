@@ -9,7 +9,7 @@ import { harness } from './helpers.js';
 import { PieAuthError, PieKeyError } from '../../../src/model/pie/errors.js';
 import { loadPrivateKey } from '../../../src/model/pie/keys.js';
 import { PieClient } from '../../../src/observables/pie/pie-client.js';
-import type { PieCredentials } from '../../../src/observables/pie/credentials.js';
+import type { PieCredentials } from '../../../src/observables/pie/connection/credentials.js';
 
 const PASSPHRASE = 'correct horse battery staple';
 type Pair = crypto.KeyPairKeyObjectResult;

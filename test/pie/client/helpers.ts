@@ -2,7 +2,7 @@
 // that are closed after each test.
 import { backoffPolicy } from '../../../src/transport/backoff.js';
 import { PieClient, type PieClientOptions } from '../../../src/observables/pie/pie-client.js';
-import type { PieCredentials } from '../../../src/observables/pie/credentials.js';
+import type { PieCredentials } from '../../../src/observables/pie/connection/credentials.js';
 import { PieEmulator, type PieEmulatorOptions } from '../../../src/testing/pie/index.js';
 
 export interface Harness {

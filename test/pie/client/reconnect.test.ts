@@ -5,7 +5,7 @@ import { delay, harness } from './helpers.js';
 import { backoffPolicy } from '../../../src/transport/backoff.js';
 import { PieProcessLostError } from '../../../src/model/pie/errors.js';
 import type { PieClient } from '../../../src/observables/pie/pie-client.js';
-import type { PieProcess } from '../../../src/observables/pie/process-handle.js';
+import type { PieProcess } from '../../../src/observables/pie/processes/process-handle.js';
 import type { PieEmulator } from '../../../src/testing/pie/index.js';
 
 const h = harness();

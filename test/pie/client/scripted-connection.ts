@@ -11,7 +11,7 @@ import type {
   PieRequestMessage,
   PieResponse,
 } from '../../../src/transport/ws/messages.js';
-import type { PieConnectionLike } from '../../../src/observables/pie/connection-like.js';
+import type { PieConnectionLike } from '../../../src/observables/pie/connection/connection-like.js';
 
 export type Responder = (message: PieRequestMessage, index: number) => Observable<PieResponse>;
 

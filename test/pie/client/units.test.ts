@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Subject } from 'rxjs';
-import { toAsyncIterable } from '../../../src/observables/pie/to-async-iterable.js';
-import { OrphanBuffer } from '../../../src/observables/pie/orphan-buffer.js';
-import { BoundedIdSet } from '../../../src/observables/pie/bounded-id-set.js';
-import { decodeBase64, encodeBase64 } from '../../../src/observables/pie/base64.js';
-import { encodeProcessInput } from '../../../src/observables/pie/process-input.js';
-import { workflowJson } from '../../../src/observables/pie/workflow.js';
+import { toAsyncIterable } from '../../../src/observables/pie/processes/to-async-iterable.js';
+import { OrphanBuffer } from '../../../src/observables/pie/processes/orphan-buffer.js';
+import { BoundedIdSet } from '../../../src/observables/pie/processes/bounded-id-set.js';
+import { decodeBase64, encodeBase64 } from '../../../src/observables/pie/connection/base64.js';
+import { encodeProcessInput } from '../../../src/observables/pie/processes/process-input.js';
+import { workflowJson } from '../../../src/observables/pie/workflows/workflow.js';
 import { mcpErrorText } from '../../../src/observables/pie/mcp/mcp-bridge.js';
-import { PauseGate } from '../../../src/observables/pie/pause-gate.js';
-import { responseError } from '../../../src/observables/pie/responses.js';
+import { PauseGate } from '../../../src/observables/pie/processes/pause-gate.js';
+import { responseError } from '../../../src/observables/pie/connection/responses.js';
 import { PieError, PieNotFoundError, PieRequestError } from '../../../src/model/pie/errors.js';
 
 describe('toAsyncIterable', () => {

@@ -1,8 +1,8 @@
 import { Observable, catchError, defer, from, map, switchMap, throwError } from 'rxjs';
 import { PieError } from '../../../model/pie/errors.js';
-import type { PieConnectionLike } from '../connection-like.js';
+import type { PieConnectionLike } from '../connection/connection-like.js';
 import type { PieMcpRequestFrame } from '../../../transport/ws/messages.js';
-import { okResult } from '../responses.js';
+import { okResult } from '../connection/responses.js';
 import { MCP_SERVER_ERROR, type McpErrorObject, type McpServerCommand, StdioMcpServer } from './stdio-mcp-server.js';
 
 interface Registered {

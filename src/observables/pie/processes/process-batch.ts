@@ -1,12 +1,12 @@
 import { Observable, map } from 'rxjs';
-import { PieError } from '../../model/pie/errors.js';
-import { parseProgramId } from '../../model/pie/program-id.js';
-import { parseStringArray } from '../../model/pie/results.js';
-import type { PieClientContext } from './client-context.js';
+import { PieError } from '../../../model/pie/errors.js';
+import { parseProgramId } from '../../../model/pie/program-id.js';
+import { parseStringArray } from '../../../model/pie/results.js';
+import type { PieClientContext } from '../connection/client-context.js';
 import type { PieProcess } from './process-handle.js';
 import { encodeProcessInput, tokenBudgets } from './process-input.js';
 import { type LaunchOptions, launchRequest } from './process-launch.js';
-import { okResult } from './responses.js';
+import { okResult } from '../connection/responses.js';
 
 /** Options of `launchProcesses`. */
 export interface LaunchManyOptions extends Omit<LaunchOptions, 'tokenBudget'> {

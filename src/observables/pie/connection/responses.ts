@@ -1,6 +1,6 @@
 import { type OperatorFunction, map } from 'rxjs';
-import { type PieError, PieNotFoundError, PieRequestError } from '../../model/pie/errors.js';
-import type { PieResponse } from '../../transport/ws/messages.js';
+import { type PieError, PieNotFoundError, PieRequestError } from '../../../model/pie/errors.js';
+import type { PieResponse } from '../../../transport/ws/messages.js';
 
 const NOT_FOUND_RESULTS = new Set(['Process not found', 'Workflow not found', 'Service not found']);
 

@@ -1,4 +1,4 @@
-import { PieFileError } from '../../model/pie/errors.js';
+import { PieFileError } from '../../../model/pie/errors.js';
 
 /**
  * Reads a local file's bytes (Node only: `node:fs` is loaded at the point of use, so

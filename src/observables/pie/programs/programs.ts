@@ -1,12 +1,12 @@
 import { Observable, defer, from, map, switchMap } from 'rxjs';
-import { chunkBlob } from '../../model/pie/chunks.js';
-import { PieProtocolError, PieUploadError } from '../../model/pie/errors.js';
-import { hashBlob } from '../../model/pie/hash.js';
-import { parseProgramId } from '../../model/pie/program-id.js';
-import type { AddProgramMessage, CheckProgramMessage } from '../../transport/ws/messages.js';
-import type { PieConnectionLike } from './connection-like.js';
+import { chunkBlob } from '../../../model/pie/chunks.js';
+import { PieProtocolError, PieUploadError } from '../../../model/pie/errors.js';
+import { hashBlob } from '../../../model/pie/hash.js';
+import { parseProgramId } from '../../../model/pie/program-id.js';
+import type { AddProgramMessage, CheckProgramMessage } from '../../../transport/ws/messages.js';
+import type { PieConnectionLike } from '../connection/connection-like.js';
 import { bytesFrom, textFrom } from './local-files.js';
-import { okResult } from './responses.js';
+import { okResult } from '../connection/responses.js';
 
 /** Program bytes: given directly, or a path to a `.wasm` file (Node only). */
 export type WasmSource = Uint8Array | string | { readonly path: string };

@@ -1,13 +1,13 @@
 import type { Observable } from 'rxjs';
-import type { ConnectionState } from '../../transport/connection-state.js';
-import type { PieProtocolError } from '../../model/pie/errors.js';
+import type { ConnectionState } from '../../../transport/connection-state.js';
+import type { PieProtocolError } from '../../../model/pie/errors.js';
 import type {
   AddProgramMessage,
   PieFireAndForgetMessage,
   PiePushFrame,
   PieRequestMessage,
   PieResponse,
-} from '../../transport/ws/messages.js';
+} from '../../../transport/ws/messages.js';
 
 /**
  * The members of `PieConnection` the Pie client uses. Written structurally so the client's

@@ -1,9 +1,9 @@
 import { Observable, Subject, map, takeUntil, tap } from 'rxjs';
-import { PieError, PieProcessLostError, PieProtocolError } from '../../model/pie/errors.js';
-import type { ProcessEvent } from '../../model/pie/events.js';
-import { normalizeProcessId } from '../../model/pie/process-id.js';
-import type { PieClientContext } from './client-context.js';
-import { okResult } from './responses.js';
+import { PieError, PieProcessLostError, PieProtocolError } from '../../../model/pie/errors.js';
+import type { ProcessEvent } from '../../../model/pie/events.js';
+import { normalizeProcessId } from '../../../model/pie/process-id.js';
+import type { PieClientContext } from '../connection/client-context.js';
+import { okResult } from '../connection/responses.js';
 
 /**
  * A submitted workflow (spec 2.7). The engine never announces which process ids belong to

@@ -1,9 +1,9 @@
 import { Observable, Subject } from 'rxjs';
-import { FileAssembler } from '../../model/pie/chunks.js';
-import { PieError, PieProtocolError } from '../../model/pie/errors.js';
-import { type ProcessEvent, isTerminalEvent, processEventFromWire } from '../../model/pie/events.js';
-import { normalizeProcessId } from '../../model/pie/process-id.js';
-import type { PieFileFrame, PieProcessEventFrame } from '../../transport/ws/messages.js';
+import { FileAssembler } from '../../../model/pie/chunks.js';
+import { PieError, PieProtocolError } from '../../../model/pie/errors.js';
+import { type ProcessEvent, isTerminalEvent, processEventFromWire } from '../../../model/pie/events.js';
+import { normalizeProcessId } from '../../../model/pie/process-id.js';
+import type { PieFileFrame, PieProcessEventFrame } from '../../../transport/ws/messages.js';
 import { BoundedIdSet } from './bounded-id-set.js';
 import { OrphanBuffer } from './orphan-buffer.js';
 import { ProcessRoute, type ProcessRouteOptions, type ReleasePolicy } from './process-route.js';

@@ -1,6 +1,6 @@
 import { BehaviorSubject, Observable, type Subscriber } from 'rxjs';
-import { PieProcessLostError } from '../../model/pie/errors.js';
-import { type ProcessEvent, type ProcessTerminalEvent, isTerminalEvent } from '../../model/pie/events.js';
+import { PieProcessLostError } from '../../../model/pie/errors.js';
+import { type ProcessEvent, type ProcessTerminalEvent, isTerminalEvent } from '../../../model/pie/events.js';
 import { endAtTerminalEvent } from './end-at-terminal-event.js';
 
 /** What happens at the engine when the last subscriber of a running process's events leaves. */

@@ -1,5 +1,5 @@
-import { PieProcessLostError } from '../../model/pie/errors.js';
-import type { PieResponse } from '../../transport/ws/messages.js';
+import { PieProcessLostError } from '../../../model/pie/errors.js';
+import type { PieResponse } from '../../../transport/ws/messages.js';
 
 /** The part of a process route that reattachment decisions read. */
 export interface ReattachCandidate {

@@ -1,7 +1,7 @@
 import type { BehaviorSubject } from 'rxjs';
 import type { PieConnectionLike } from './connection-like.js';
-import type { PauseGate } from './pause-gate.js';
-import type { ProcessEventRouter } from './process-router.js';
+import type { PauseGate } from '../processes/pause-gate.js';
+import type { ProcessEventRouter } from '../processes/process-router.js';
 
 /**
  * What the pieces of a `PieClient` share: the connection, the event router, the current

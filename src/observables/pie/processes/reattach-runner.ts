@@ -1,7 +1,7 @@
-import { PieProcessLostError } from '../../model/pie/errors.js';
-import type { PieClientContext } from './client-context.js';
+import { PieProcessLostError } from '../../../model/pie/errors.js';
+import type { PieClientContext } from '../connection/client-context.js';
 import { processesToReattach, reattachOutcome } from './reattach.js';
-import type { WorkflowEntry } from './workflow.js';
+import type { WorkflowEntry } from '../workflows/workflow.js';
 
 function isRetryable(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { retryable?: unknown }).retryable === true;

@@ -1,15 +1,15 @@
 import { Observable, finalize, map, switchMap } from 'rxjs';
-import { PieProtocolError } from '../../model/pie/errors.js';
-import type { ProcessEvent } from '../../model/pie/events.js';
-import { normalizeProcessId } from '../../model/pie/process-id.js';
-import { parseProgramId } from '../../model/pie/program-id.js';
-import { parseStringArray } from '../../model/pie/results.js';
-import type { PieRequestMessage } from '../../transport/ws/messages.js';
-import type { PieClientContext } from './client-context.js';
+import { PieProtocolError } from '../../../model/pie/errors.js';
+import type { ProcessEvent } from '../../../model/pie/events.js';
+import { normalizeProcessId } from '../../../model/pie/process-id.js';
+import { parseProgramId } from '../../../model/pie/program-id.js';
+import { parseStringArray } from '../../../model/pie/results.js';
+import type { PieRequestMessage } from '../../../transport/ws/messages.js';
+import type { PieClientContext } from '../connection/client-context.js';
 import { type PieProcess, createProcessHandle } from './process-handle.js';
 import { encodeProcessInput, tokenBudget } from './process-input.js';
 import type { ReleasePolicy } from './process-route.js';
-import { okResult } from './responses.js';
+import { okResult } from '../connection/responses.js';
 
 /** Options of `launch` / `launchProcess`. */
 export interface LaunchOptions {

@@ -1,6 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import { PieProcessFailedError } from '../../model/pie/errors.js';
-import { type ProcessEvent, isTerminalEvent } from '../../model/pie/events.js';
+import { PieProcessFailedError } from '../../../model/pie/errors.js';
+import { type ProcessEvent, isTerminalEvent } from '../../../model/pie/events.js';
 
 /**
  * Ends a process's event stream at its first terminal event (spec 4.3: the first

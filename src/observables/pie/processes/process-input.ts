@@ -1,5 +1,5 @@
-import { PieError } from '../../model/pie/errors.js';
-import type { PieUint } from '../../transport/ws/messages.js';
+import { PieError } from '../../../model/pie/errors.js';
+import type { PieUint } from '../../../transport/ws/messages.js';
 
 /**
  * The input string handed to the inferlet: a string is sent as it is (the caller owns its

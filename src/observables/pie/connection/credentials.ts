@@ -1,5 +1,5 @@
-import type { PieSigner } from '../../model/pie/keys.js';
-import { loadPrivateKey } from '../../model/pie/keys.js';
+import type { PieSigner } from '../../../model/pie/keys.js';
+import { loadPrivateKey } from '../../../model/pie/keys.js';
 
 /**
  * How a `PieClient` proves who it is (spec 3):

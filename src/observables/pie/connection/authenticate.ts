@@ -1,7 +1,7 @@
 import { Observable, defer, from, map, of, switchMap } from 'rxjs';
-import { PieAuthError } from '../../model/pie/errors.js';
-import type { PieAuthChannel } from '../../transport/ws/connection-options.js';
-import type { PieResponse } from '../../transport/ws/messages.js';
+import { PieAuthError } from '../../../model/pie/errors.js';
+import type { PieAuthChannel } from '../../../transport/ws/connection-options.js';
+import type { PieResponse } from '../../../transport/ws/messages.js';
 import { decodeBase64, encodeBase64 } from './base64.js';
 import type { ResolvedCredentials } from './credentials.js';
 

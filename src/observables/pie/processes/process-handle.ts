@@ -1,12 +1,12 @@
 import { EMPTY, Observable, combineLatest, concatMap, defer, endWith, filter, from, ignoreElements, map, of, switchMap, take } from 'rxjs';
-import { chunkBlob } from '../../model/pie/chunks.js';
-import type { ProcessEvent } from '../../model/pie/events.js';
-import { hashBlob } from '../../model/pie/hash.js';
-import type { PieFireAndForgetMessage } from '../../transport/ws/messages.js';
-import type { PieClientContext } from './client-context.js';
+import { chunkBlob } from '../../../model/pie/chunks.js';
+import type { ProcessEvent } from '../../../model/pie/events.js';
+import { hashBlob } from '../../../model/pie/hash.js';
+import type { PieFireAndForgetMessage } from '../../../transport/ws/messages.js';
+import type { PieClientContext } from '../connection/client-context.js';
 import type { ProcessRoute } from './process-route.js';
-import type { UploadProgress } from './programs.js';
-import { okResult } from './responses.js';
+import type { UploadProgress } from '../programs/programs.js';
+import { okResult } from '../connection/responses.js';
 import { toPausingAsyncIterable } from './pausing-async-iterable.js';
 import type { BoundedAsyncIterable, ToAsyncIterableOptions } from './to-async-iterable.js';
 
