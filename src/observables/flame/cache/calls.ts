@@ -181,7 +181,8 @@ export function cacheWriteStream<Req, Res>(
     })();
     return () => {
       stopped = true;
-      void iterator.return?.(undefined);
+      // A source whose cleanup throws must not leave an unhandled rejection behind.
+      Promise.resolve(iterator.return?.(undefined)).catch(() => undefined);
       channel.untrack(call);
       if (!finished) {
         finished = true;
