@@ -23,7 +23,7 @@ for (const version of ['0.6', '0.7'] as const) {
     it('detects the protocol from the endpoint', async () => {
       expect(await firstValueFrom(cache.version())).toBe(version);
       // 0.7 answers the probe (NOT_FOUND); a Flight-only server answers UNIMPLEMENTED before any handler runs.
-      expect(emu.calls.map((c) => c.method)).toEqual(version === '0.7' ? ['GetMetadata'] : []);
+      expect(emu.calls.map((c) => c.method)).toEqual(version === '0.7' ? ['GetMetadata'] : ['GetSchema']);
     });
 
     for (const size of [0, 1]) {

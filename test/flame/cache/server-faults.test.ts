@@ -54,6 +54,44 @@ describe('a 0.7 server that breaks the Get stream rules', () => {
   }
 });
 
+describe('protocol detection', () => {
+  it('a server with neither cache service is a FlameCacheProtocolError, not remembered', async () => {
+    const server = new grpc.Server();
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+    );
+    const cache = new FlameCache(`grpc://127.0.0.1:${port}`);
+    try {
+      await expect(firstValueFrom(cache.version())).rejects.toThrow('serves neither ObjectCacheService nor Arrow Flight');
+      await expect(firstValueFrom(cache.get('app/s/x'))).rejects.toBeInstanceOf(FlameCacheProtocolError);
+    } finally {
+      cache.close();
+      server.forceShutdown();
+    }
+  });
+
+  it('an unreachable endpoint is reported, and probed again next time', async () => {
+    const emu = await FlameCacheEmulator.start({ version: '0.6' });
+    const endpoint = emu.endpoint;
+    const port = Number(endpoint.split(':').at(-1));
+    await emu.close();
+    const cache = new FlameCache(endpoint);
+    try {
+      // waitForReady would wait for the server: bound the wait with a timeout of our own.
+      const { timeout } = await import('rxjs');
+      await expect(firstValueFrom(cache.version().pipe(timeout(300)))).rejects.toThrow();
+      const again = await FlameCacheEmulator.start({ version: '0.6', port });
+      try {
+        expect(await firstValueFrom(cache.version())).toBe('0.6');
+      } finally {
+        await again.close();
+      }
+    } finally {
+      cache.close();
+    }
+  });
+});
+
 describe('sources and close()', () => {
   let emu: FlameCacheEmulator;
   beforeAll(async () => {
