@@ -7,3 +7,4 @@ export { FLAME_OBJECT_CACHE_HEADER } from './cache-channel.js';
 export * from './json-arrow.js';
 export * from './object-ref-input.js';
 export * from './mirror.js';
+export * from './files.js';
