@@ -275,7 +275,8 @@ export class PieClient {
 
   /**
    * `query`: the raw `result` text. Engines answer only the `model_status` subject; any
-   * other subject never answers and ends in `PieTimeoutError`.
+   * other subject is never answered by 0.4 (`PieTimeoutError`) and refused by a gateway
+   * (`PieRequestError`: `unknown query subject "x" (known: model_status)`).
    *
    * @example
    * ```ts
@@ -449,7 +450,8 @@ export class PieClient {
   }
 
   /**
-   * `list_processes`: this user's live processes, typed.
+   * `list_processes`: the live processes (this user's on 0.4; every identity's on a
+   * pie-server 0.5.2 gateway), read tolerantly: only `id` is sure to be there.
    *
    * @example
    * ```ts
