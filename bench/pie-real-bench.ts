@@ -49,9 +49,7 @@ async function measure(ping: () => Promise<unknown>, run: () => Promise<number>)
 }
 
 async function oursRound(url: string, program: string): Promise<Round> {
-  const client = await PieClient.connect(`${url}/v1/ws`, { username: 'bench' }, {
-    webSocketFactory: (target) => new WebSocket(target, { headers: { 'x-pie-identity': IDENTITY }, perMessageDeflate: false }) as never,
-  });
+  const client = await PieClient.connect(url, undefined, { identity: IDENTITY, generation: '0.5' });
   try {
     return await measure(
       () => firstValueFrom(client.ping()),
