@@ -21,6 +21,8 @@ import { WatchTasksStreams } from './watch-tasks-service.js';
 
 /** The Flame version an emulator serves; `'both'` serves every RPC of either. */
 export type FlameEmulatorVersion = '0.6' | '0.7' | 'both';
+import { FlameCacheEmulator } from './cache/cache-emulator.js';
+import type { FlameCacheVersion } from '../../model/flame/cache-types.js';
 
 /** The real server's request size limit (tonic default), kept as the emulator's default. */
 const DEFAULT_MAX_RECEIVE_BYTES = 4 * 1024 * 1024;
@@ -69,6 +71,12 @@ export interface FlameEmulatorOptions {
    * (default 10 000; 0 keeps none; `Infinity` keeps all). A non-negative integer or Infinity.
    */
   callLogLimit?: number;
+  /**
+   * Also start an object cache emulator on its own port (`cache`, `cacheEndpoint`), speaking
+   * '0.6' (Arrow Flight) or '0.7' (ObjectCacheService); `true` means the version of this
+   * Frontend ('0.7' for `version: '0.7'`, else '0.6'). It keeps running across `stop`/`start` and closes with `close`.
+   */
+  objectCache?: FlameCacheVersion | true;
 }
 
 /** A task state given by name or number. */
@@ -103,6 +111,7 @@ export class FlameEmulator {
   private readonly scheduler: TaskScheduler;
   private readonly service: FrontendHandlers;
   private readonly watchTasks = new WatchTasksStreams();
+  private objectCache: FlameCacheEmulator | undefined;
 
   private constructor(private readonly options: FlameEmulatorOptions) {
     this.registry = new CallRegistry(checkCallLogLimit(options.callLogLimit));
@@ -141,6 +150,17 @@ export class FlameEmulator {
   static async start(options: FlameEmulatorOptions = {}): Promise<FlameEmulator> {
     const emulator = new FlameEmulator(options);
     await emulator.listen();
+    if (options.objectCache !== undefined) {
+      try {
+        emulator.objectCache = await FlameCacheEmulator.start({
+          version: options.objectCache === true ? (options.version === '0.7' ? '0.7' : '0.6') : options.objectCache,
+          ...(options.host === undefined ? {} : { host: options.host }),
+        });
+      } catch (error) {
+        await emulator.close();
+        throw error;
+      }
+    }
     return emulator;
   }
 
@@ -205,6 +225,32 @@ export class FlameEmulator {
    */
   resendTaskWatches(): void {
     this.watchTasks.resendAll();
+  }
+
+  /**
+   * The object cache emulator started with the `objectCache` option, or undefined.
+   *
+   * @example
+   * ```ts
+   * const emu = await FlameEmulator.start({ objectCache: '0.7' });
+   * emu.cache?.keys(); // => []
+   * ```
+   */
+  get cache(): FlameCacheEmulator | undefined {
+    return this.objectCache;
+  }
+
+  /**
+   * The endpoint of that cache (`grpc://127.0.0.1:PORT`), or undefined: what a client's
+   * `cache.endpoint` / FLAME_CACHE_ENDPOINT would name.
+   *
+   * @example
+   * ```ts
+   * FlameCache.connect({ endpoint: emu.cacheEndpoint });
+   * ```
+   */
+  get cacheEndpoint(): string | undefined {
+    return this.objectCache?.endpoint;
   }
 
   /**
@@ -501,6 +547,7 @@ export class FlameEmulator {
     this.closed = true;
     await this.stop();
     this.scheduler.deactivate();
+    await this.objectCache?.close();
   }
 
   /**

@@ -125,7 +125,7 @@ export function collect(stream: grpc.ClientReadableStream<Task>): Promise<Stream
 
 /** Waits until `predicate` holds, checking on every turn of the event loop (max ~2 s). */
 export async function until(predicate: () => boolean, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + 2000;
+  const deadline = Date.now() + 8000;
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
@@ -143,9 +143,9 @@ export const defaultSpec = (application: string, extra: Record<string, unknown> 
   ...extra,
 });
 
-/** Waits until an async `probe` resolves to true, retrying every 10 ms (max ~2 s). */
+/** Waits until an async `probe` resolves to true, retrying every 10 ms (max ~8 s: a loaded 2-core machine). */
 export async function eventually(probe: () => Promise<boolean>, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + 2000;
+  const deadline = Date.now() + 8000;
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
