@@ -161,7 +161,7 @@ export class PieEmulator {
 
   /**
    * Starts an emulator listening on `ws://127.0.0.1:<port>` (generation 0.4: any path accepted;
- * 0.5/0.6: the WebSocket on `/v1/ws` with `x-pie-identity`, as the gateway).
+   * 0.5/0.6: the WebSocket on `/v1/ws` with `x-pie-identity`, as the gateway).
    *
    * @example
    * ```ts
