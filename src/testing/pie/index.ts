@@ -5,3 +5,4 @@ export { InferletHostError, InferletInterruptedError, InferletMcpError, PieEmula
 export type { ClientMessage, ClientMessageType } from './client-messages.js';
 export type { DetachMode } from './process.js';
 export { PIE_TEXT } from './strings.js';
+export { buildComponent, checkComponent, type BuildComponentOptions, type ComponentCheck } from './component-check.js';

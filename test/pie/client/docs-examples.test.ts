@@ -10,6 +10,7 @@ import { main as programsExample } from '../../../docs/examples/pie-programs.js'
 import { main as signalsFilesExample } from '../../../docs/examples/pie-signals-files.js';
 import { main as asyncIterateExample } from '../../../docs/examples/pie-async-iterate.js';
 import { main as workflowExample } from '../../../docs/examples/pie-workflow.js';
+import { buildComponent } from '../../../src/testing/pie/component-check.js';
 
 const h = harness();
 afterEach(() => h.cleanup());
@@ -54,14 +55,14 @@ describe('docs/examples/pie-*.ts', () => {
 
   it('pie-programs', async () => {
     const emu = await docsEmulator();
-    const first = await programsExample(emu.url, new Uint8Array(300_000));
+    const first = await programsExample(emu.url, buildComponent({ size: 300_000 }));
     expect(first.greeting).toBe('hello docs');
     expect(first.existedBefore).toBe(true); // registered code counts as a known program
-    // An engine without the program: the example uploads it (the emulator stores the bytes
-    // but has no code to run for them, so the launch then fails as the engine would).
+    // An engine without the program: the example uploads it (the emulator stores the
+    // component but has no code registered to run for it, and says so).
     const fresh = await h.emulator();
-    const noCode = await programsExample(fresh.url, new Uint8Array(300_000)).catch((e: Error) => e.message);
-    expect(noCode).toMatch(/No 'run' function found/);
+    const noCode = await programsExample(fresh.url, buildComponent({ size: 300_000 })).catch((e: Error) => e.message);
+    expect(noCode).toMatch(/PieEmulator has no code for hello@0\.1\.0/);
     const chunks = fresh.received.filter((m) => m.type === 'add_program');
     expect(chunks.map((c) => (c as { chunk_index: number }).chunk_index)).toEqual([0, 1]);
   });
