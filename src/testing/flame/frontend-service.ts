@@ -76,9 +76,8 @@ export function createFrontendService(deps: FrontendDependencies): FrontendServe
       return result(apps.update(req.name, spec, () => store.hasOpenSessions(req.name)));
     }),
     getApplication: unary('getApplication', (req) => applicationToProto(apps.get(req.name))),
-    listApplication: unary('listApplication', () => ({
-      applications: shuffled(apps.all().map(applicationToProto), deps.shuffleLists),
-    })),
+    // Not shuffled: the real server sorts applications by name.
+    listApplication: unary('listApplication', () => ({ applications: apps.all().map(applicationToProto) })),
     listExecutor: unary('listExecutor', () => ({
       executors: shuffled(
         [...scheduler.executors.values()].map((e) => executorToProto(e, scheduler.nodeName)),
