@@ -158,7 +158,10 @@ function nameBytes(text: string): number[] {
 export interface BuildComponentOptions {
   /** Top-level export names (default `['inferlet:core/run']`; `[]` for a component without `run`). */
   readonly exports?: readonly string[];
-  /** Exact total size in bytes, reached with a custom section (default: as small as possible). */
+  /**
+   * Exact total size in bytes, reached with a custom section (default: as small as possible).
+   * A custom section takes at least 6 bytes, so the 5 sizes just above the minimum are refused.
+   */
   readonly size?: number;
 }
 
@@ -193,5 +196,7 @@ export function buildComponent(options: BuildComponentOptions = {}): Uint8Array 
     out.set([0x00, ...field, ...label], head.length);
     return out;
   }
-  throw new RangeError(`a component needs at least ${head.length} bytes; ${options.size} asked`);
+  throw new RangeError(
+    `a component of these exports is ${head.length} bytes, or at least ${head.length + 6} with padding; ${options.size} asked`,
+  );
 }
