@@ -23,3 +23,4 @@ export * from './connection/client-context.js';
 export * from './connection/base64.js';
 export * from './mcp/stdio-mcp-server.js';
 export * from './mcp/mcp-bridge.js';
+export * from './generations/index.js';

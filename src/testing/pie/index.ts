@@ -5,4 +5,6 @@ export { InferletHostError, InferletInterruptedError, InferletMcpError, PieEmula
 export type { ClientMessage, ClientMessageType } from './client-messages.js';
 export type { DetachMode } from './process.js';
 export { PIE_TEXT } from './strings.js';
+export type { PieGeneration } from './generations/profile.js';
+export { GATEWAY_TEXT } from './generations/gateway-texts.js';
 export { buildComponent, checkComponent, type BuildComponentOptions, type ComponentCheck } from './component-check.js';

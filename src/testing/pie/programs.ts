@@ -100,6 +100,29 @@ export class ProgramStore {
     return stored ? stored.hasRun : this.handlers.has(id);
   }
 
+  /**
+   * The installed `name@version` of a bare `name` (the highest version), as gateway launches
+   * resolve it.
+   */
+  resolveName(name: string): string | undefined {
+    const versions = [...new Set([...this.stored.keys(), ...this.handlers.keys()])]
+      .filter((id) => id.slice(0, id.lastIndexOf('@')) === name)
+      .map((id) => id.slice(id.lastIndexOf('@') + 1));
+    const semver = (v: string): number[] => v.split('.').map(Number);
+    versions.sort((a, b) => {
+      const [x, y] = [semver(a), semver(b)];
+      return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+    });
+    return versions.length > 0 ? `${name}@${versions.at(-1)!}` : undefined;
+  }
+
+  /** Installs uploaded bytes under a given id (0.6 uploads name the program by file, not manifest). */
+  installId(id: string, bytes: Uint8Array, forceOverwrite: boolean): void {
+    if (this.exists(id) && !forceOverwrite) return;
+    // Gateway uploads are not compiled by the emulator (only the 0.4 path models that).
+    this.stored.set(id, { manifest: '', bytes, hasRun: true });
+  }
+
   /** The uploaded bytes of `id`, if any. */
   uploadedBytes(id: string): Uint8Array | undefined {
     return this.stored.get(id)?.bytes;
@@ -110,12 +133,21 @@ export class ProgramStore {
    * same identity the new bytes are silently discarded (the reply is still a success).
    * Bytes that are not a component are refused with the compile failure, yet stay
    * registered (check_program `true`, every launch refused with the same text), as the real
-   * engine does.
+   * engine does. `compile: false` (gateway generations) stores the bytes unchecked.
    */
-  install(manifest: string, bytes: Uint8Array, forceOverwrite: boolean): { ok: true } | { ok: false; error: string } {
+  install(
+    manifest: string,
+    bytes: Uint8Array,
+    forceOverwrite: boolean,
+    options: { compile?: boolean } = {},
+  ): { ok: true } | { ok: false; error: string } {
     const identity = manifestProgramId(manifest);
     if ('error' in identity) return { ok: false, error: identity.error };
     if (this.exists(identity.id) && !forceOverwrite) return { ok: true };
+    if (options.compile === false) {
+      this.stored.set(identity.id, { manifest, bytes, hasRun: true });
+      return { ok: true };
+    }
     const component = checkComponent(bytes);
     if (!component.ok) {
       this.stored.set(identity.id, { manifest, bytes, compileError: PIE_TEXT.compileFailed, hasRun: false });

@@ -161,7 +161,7 @@ const cases: Record<string, Case> = {
       return Buffer.from('ok');
     });
     const id = await openSession(app);
-    await call(h.client, 'createTask', { task: { sessionId: id, input: bytes('x') } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: id, input: bytes('x') } });
     await until(() => running, 'a running task');
     const refused = await callError(h.client, 'closeSession', { sessionId: id });
     release();
@@ -171,7 +171,7 @@ const cases: Record<string, Case> = {
     const app = fresh('idle');
     h.emu.registerApplication(app); // no handler: its tasks stay Pending
     const id = await openSession(app);
-    await call(h.client, 'createTask', { task: { sessionId: id, input: bytes('x') } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: id, input: bytes('x') } });
     expect((await call(h.client, 'getTask', { sessionId: id, taskId: '1' })).status!.state).toBe(TaskState.Pending);
     await call(h.client, 'closeSession', { sessionId: id });
     expect((await call(h.client, 'getTask', { sessionId: id, taskId: '1' })).status!.state).toBe(TaskState.Cancelled);
@@ -181,11 +181,11 @@ const cases: Record<string, Case> = {
   'create in a closed session': async () => {
     const id = await openSession();
     await call(h.client, 'closeSession', { sessionId: id });
-    return failure(callError(h.client, 'createTask', { task: { sessionId: id, input: bytes('x') } }));
+    return failure(callError(h.client, 'createTask', { task: { affinity: [], sessionId: id, input: bytes('x') } }));
   },
   'create in an unknown session': () => {
     const id = fresh('ssn');
-    return failure(callError(h.client, 'createTask', { task: { sessionId: id, input: bytes('x') } }), { id });
+    return failure(callError(h.client, 'createTask', { task: { affinity: [], sessionId: id, input: bytes('x') } }), { id });
   },
   'create without a task': () => failure(callError(h.client, 'createTask', { task: undefined })),
   'get / watch with a task id that is not a number': async () => {
@@ -219,7 +219,7 @@ const cases: Record<string, Case> = {
     const app = fresh('later');
     h.emu.registerApplication(app);
     const id = await openSession(app);
-    await call(h.client, 'createTask', { task: { sessionId: id, input: bytes('x') } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: id, input: bytes('x') } });
     const w = open(h.client.watchTask({ sessionId: id, taskId: '1' }));
     await until(() => h.emu.openStreams > 0, 'the watch');
     await call(h.client, 'closeSession', { sessionId: id }); // the pending task ends Cancelled
@@ -233,7 +233,7 @@ const cases: Record<string, Case> = {
       throw new Error('boom-42');
     });
     const id = await openSession(app);
-    await call(h.client, 'createTask', { task: { sessionId: id, input: bytes('x') } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: id, input: bytes('x') } });
     await collect(h.client.watchTask({ sessionId: id, taskId: '1' }));
     const task = await call(h.client, 'getTask', { sessionId: id, taskId: '1' });
     expect(task.status!.events.at(-1)).toMatchObject({ code: 3, message: 'boom-42' });
@@ -250,7 +250,7 @@ const cases: Record<string, Case> = {
       return Buffer.from('done');
     });
     const id = await openSession(app);
-    await call(h.client, 'createTask', { task: { sessionId: id, input: bytes('x') } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: id, input: bytes('x') } });
     const w = open(h.client.watchTask({ sessionId: id, taskId: '1' }));
     await until(() => running, 'the task to run');
     w.stream.cancel();
@@ -267,7 +267,7 @@ const cases: Record<string, Case> = {
     const app = fresh('quick');
     h.emu.handle(app, () => Buffer.from('ok'));
     const id = await openSession(app);
-    await call(h.client, 'createTask', { task: { sessionId: id, input: bytes('x') } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: id, input: bytes('x') } });
     const watched = await collect(h.client.watchTask({ sessionId: id, taskId: '1' }));
     expect(watched.code).toBe(status.OK);
     expect(watched.messages.at(-1)!.status!.state).toBe(TaskState.Succeed);
