@@ -1,6 +1,7 @@
 // Barrel of src/observables/pie: the public Pie client API.
 export * from './pie-client.js';
 export * from './connection/credentials.js';
+export * from './connection/identity.js';
 export * from './connection/authenticate.js';
 export * from './processes/process-handle.js';
 export * from './processes/process-launch.js';

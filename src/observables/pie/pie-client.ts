@@ -24,6 +24,7 @@ import type { PieConnectionOptions } from '../../transport/ws/connection-options
 import { type PieGeneration, type PieGenerationOption, PIE_GENERATIONS, pieSocketUrl } from '../../transport/ws/generations.js';
 import { type PieCapability, capabilitiesOf, requireCapability } from './generations/capabilities.js';
 import { PieGenerationTracker } from './generations/generation-tracker.js';
+import { identityHeaders } from './connection/identity.js';
 import { refusedAs06 } from './generations/refused-as-0.6.js';
 import { authenticate } from './connection/authenticate.js';
 import type { PieClientContext } from './connection/client-context.js';
@@ -87,30 +88,6 @@ export interface PieClientOptions
    * here, and in a browser an `identity` is not sent instead of being an error.
    */
   readonly identityInjectedByProxy?: boolean;
-}
-
-const IDENTITY_HEADER = 'x-pie-identity';
-
-function onNode(): boolean {
-  const proc = (globalThis as { process?: { versions?: { node?: unknown } } }).process;
-  return typeof proc?.versions?.node === 'string';
-}
-
-/** The upgrade headers: the identity, unless it cannot be sent here (a browser behind an injecting proxy). */
-function identityHeaders(options: PieClientOptions): Record<string, string> | undefined {
-  const identity = options.identity;
-  if (identity === undefined) return undefined;
-  if (typeof identity !== 'string' || identity.trim() === '' || /[\r\n\0]/.test(identity)) {
-    throw new PieError('identity must be a non-empty string without line breaks or NUL (it is sent as the x-pie-identity header)');
-  }
-  if (!onNode() && !options.webSocketFactory) {
-    if (options.identityInjectedByProxy) return undefined;
-    throw new PieError(
-      'a browser WebSocket cannot send the x-pie-identity header: let an edge proxy inject it and pass ' +
-        'identityInjectedByProxy: true (without identity), or connect from Node',
-    );
-  }
-  return { [IDENTITY_HEADER]: identity };
 }
 
 /**
@@ -298,7 +275,8 @@ export class PieClient {
 
   /**
    * `query`: the raw `result` text. Engines answer only the `model_status` subject; any
-   * other subject never answers and ends in `PieTimeoutError`.
+   * other subject is never answered by 0.4 (`PieTimeoutError`) and refused by a gateway
+   * (`PieRequestError`: `unknown query subject "x" (known: model_status)`).
    *
    * @example
    * ```ts
@@ -472,7 +450,8 @@ export class PieClient {
   }
 
   /**
-   * `list_processes`: this user's live processes, typed.
+   * `list_processes`: the live processes (this user's on 0.4; every identity's on a
+   * pie-server 0.5.2 gateway), read tolerantly: only `id` is sure to be there.
    *
    * @example
    * ```ts

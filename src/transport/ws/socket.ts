@@ -38,8 +38,16 @@ export type WebSocketFactory = (url: string, init?: WebSocketInit) => WebSocketL
 
 type WebSocketConstructor = new (url: string, options?: { headers?: Record<string, string> }) => WebSocketLike;
 
-/** Whether this runs on Node.js (where the `ws` package is used). */
-function onNode(): boolean {
+/**
+ * Whether this runs on Node.js (where the `ws` package is used, and headers can be sent).
+ *
+ * @example
+ * ```ts
+ * import { runsOnNode } from 'flame-pie-rx/pie';
+ * runsOnNode(); // => true under Node, false in a browser
+ * ```
+ */
+export function runsOnNode(): boolean {
   const proc = (globalThis as { process?: { versions?: { node?: unknown } } }).process;
   return typeof proc?.versions?.node === 'string';
 }
@@ -62,7 +70,7 @@ export async function openWebSocket(url: string, init: WebSocketInit = {}): Prom
   const headers = init.headers && Object.keys(init.headers).length > 0 ? { ...init.headers } : undefined;
   const native = (globalThis as { WebSocket?: unknown }).WebSocket;
   let socket: WebSocketLike;
-  if (onNode() || typeof native !== 'function') {
+  if (runsOnNode() || typeof native !== 'function') {
     // Loaded lazily: a static import would make the browser bundle depend on Node modules.
     const module = (await import('ws')) as unknown as { default: WebSocketConstructor; WebSocket?: WebSocketConstructor };
     const WebSocketClass = module.WebSocket ?? module.default;

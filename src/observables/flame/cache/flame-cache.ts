@@ -8,6 +8,7 @@ import type { CacheObject, CacheObjectInfo, CacheTransferEvent, FlameCacheVersio
 import { loadFlameConfig } from '../../../model/flame/config.js';
 import type { ObjectRef } from '../../../model/flame/object-ref.js';
 import type { FlameTlsOptions } from '../../../transport/grpc/credentials.js';
+import { FlameTransportOptionError } from '../../../transport/grpc/errors.js';
 import type { BytesCounter, CacheBackend, CacheTarget } from './backend.js';
 import { CacheChannel } from './cache-channel.js';
 import { detectCacheVersion } from './detect.js';
@@ -93,7 +94,7 @@ export class FlameCache {
     if (options.version !== undefined && options.version !== 'auto') {
       if (options.version !== '0.6' && options.version !== '0.7') {
         this.#main.close();
-        throw new FlameCachePayloadError(`version must be '0.6', '0.7' or 'auto', got ${String(options.version)}`);
+        throw new FlameTransportOptionError('version', `must be '0.6', '0.7' or 'auto', got ${String(options.version)}`);
       }
       this.#version = options.version;
     }

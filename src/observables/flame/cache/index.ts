@@ -1,6 +1,6 @@
 // Barrel of the object cache client.
 export * from './flame-cache.js';
-export * from './payload.js';
+export { type CachePayload, CACHE_CHUNK_BYTES } from './payload.js';
 export * from './detect.js';
 export * from './zstd.js';
 export { FLAME_OBJECT_CACHE_HEADER } from './cache-channel.js';

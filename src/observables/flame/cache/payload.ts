@@ -5,7 +5,15 @@ import { FlameCachePayloadError } from '../../../model/flame/cache-errors.js';
 /** What put and patch take: bytes, text (UTF-8), or chunks produced over time. */
 export type CachePayload = Uint8Array | string | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
-/** The 0.7 limit on a write chunk, and our chunk size for both versions. */
+/**
+ * The 0.7 limit on a write chunk, and the chunk size of both versions' writes.
+ *
+ * @example
+ * ```ts
+ * import { CACHE_CHUNK_BYTES } from 'flame-pie-rx/flame/cache';
+ * CACHE_CHUNK_BYTES; // => 1048576
+ * ```
+ */
 export const CACHE_CHUNK_BYTES = 1024 * 1024;
 
 /** The payload's size when known up front (bytes or text), else undefined. */
