@@ -28,6 +28,12 @@ export async function runPieDemo(): Promise<void> {
   const connectionCut = new Promise<void>((resolve) => {
     resume = resolve;
   });
+  // It also holds its ending until the client is back: a process that ends while nobody is
+  // attached is removed with its buffer, so its return could not be replayed (docs/pie.md).
+  let clientBack!: () => void;
+  const reattached = new Promise<void>((resolve) => {
+    clientBack = resolve;
+  });
   // What the uploaded program does. The emulator cannot run WebAssembly, so this stands in
   // for the component's code; it is registered only once the upload is in (registered code
   // would make the program known before the upload).
@@ -38,6 +44,7 @@ export async function runPieDemo(): Promise<void> {
       ctx.stdout(word);
       await new Promise((done) => setTimeout(done, 15));
     }
+    await reattached;
     return JSON.stringify({ words: words.length, text: words.join('') });
   };
 
@@ -74,7 +81,10 @@ export async function runPieDemo(): Promise<void> {
     console.log('-- dropping every connection at the engine --');
     emulator.dropConnections();
     while (emulator.connectionCount > 0) await new Promise((done) => setTimeout(done, 5));
+    const back = firstValueFrom(events$.pipe(filter((e) => e.kind === 'stdout')));
     resume();
+    await back; // the first word after the drop: replayed from the buffer, or live
+    clientBack();
 
     const value = await result;
     printing.unsubscribe();
