@@ -13,6 +13,7 @@ import type { FlameHandleOptions, FlameTaskHandler } from './handler.js';
 import { FlameEventCode, flameMessages } from './messages.js';
 import { checkCallLogLimit, checkHandleOptions } from './option-checks.js';
 import { TaskScheduler } from './scheduler.js';
+import { BindPacer, type FlamePacingOptions, flamePacing, pacedService } from './pacing.js';
 import { parseClusterResreq } from './spec-compare.js';
 import { FlameStore, type TransitionOptions } from './state.js';
 import { validateApplicationSpec } from './validate.js';
@@ -51,6 +52,12 @@ export interface FlameEmulatorOptions {
    * (default 10 000; 0 keeps none; `Infinity` keeps all). A non-negative integer or Infinity.
    */
   callLogLimit?: number;
+  /**
+   * Pace like a real session manager (see `FlamePacingOptions`): a small executor pool,
+   * a per-task turnaround, one executor bound per session per scheduling interval, and a
+   * steady CreateTask latency. Default: no pacing (executors at once, no latency).
+   */
+  pacing?: FlamePacingOptions;
 }
 
 /** A task state given by name or number. */
@@ -95,12 +102,15 @@ export class FlameEmulator {
     this.store = new FlameStore(applications, { clock, stamp });
     if (options.clusterResreq !== undefined) this.store.clusterResreq = parseClusterResreq(options.clusterResreq);
     this.scheduler = new TaskScheduler(this.store, options.nodeName ?? os.hostname());
-    this.service = createFrontendService({
+    const pacing = flamePacing(options.pacing);
+    if (pacing) this.scheduler.pacer = new BindPacer(pacing);
+    const service = createFrontendService({
       store: this.store,
       scheduler: this.scheduler,
       registry: this.registry,
       shuffleLists: options.shuffleLists ?? true,
     });
+    this.service = pacing ? pacedService(service, pacing) : service;
     this.boundPort = options.port ?? 0;
   }
 
