@@ -1,26 +1,15 @@
-// `npm run bench`: every measure in one process and one run, each as a ratio against a
-// baseline (raw generated grpc-js client; raw ws + @msgpack/msgpack) run in this process.
-// The emulators run in a worker thread so this thread's heap holds only the clients.
-import { Worker } from 'node:worker_threads';
+// `npm run bench`: every measure as a ratio against a baseline in the same run. Servers run
+// in their own processes (bench/*-server.ts), so this process's CPU is the client's alone.
 import { flameBench } from './flame-bench.js';
 import { printTable } from './measure.js';
 import { pieBench } from './pie-bench.js';
 
 async function main(): Promise<void> {
-  const worker = new Worker(new URL('./emulators-worker.js', import.meta.url));
-  const { flameEndpoint, pieUrl } = await new Promise<{ flameEndpoint: string; pieUrl: string }>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
   console.log(`node ${process.version}, ${new Date().toISOString()}`);
   // `npm run bench -- flame` or `-- pie` runs one half; no argument runs both.
   const only = process.argv[2];
-  const lines = [
-    ...(only === 'pie' ? [] : await flameBench(flameEndpoint)),
-    ...(only === 'flame' ? [] : await pieBench(pieUrl)),
-  ];
+  const lines = [...(only === 'pie' ? [] : await flameBench()), ...(only === 'flame' ? [] : await pieBench())];
   printTable(lines);
-  worker.postMessage('close');
 }
 
 main().then(

@@ -47,7 +47,7 @@ async function libraryRound(url: string, wasm: Uint8Array) {
   };
 }
 
-export async function pieBench(url: string): Promise<BenchLine[]> {
+export async function pieBench(url = ''): Promise<BenchLine[]> {
   const wasm = new Uint8Array(UPLOAD_BYTES).map((_, i) => i & 0xff);
   await rawRound(url, wasm); // warm-up of each path
   await libraryRound(url, wasm);

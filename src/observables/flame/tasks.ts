@@ -3,7 +3,7 @@ import { taskFromProto } from '../../model/flame/convert.js';
 import { bytesToProto } from '../../model/flame/convert-scalars.js';
 import type { Task } from '../../model/flame/types.js';
 import { serverStreamCall } from '../../transport/grpc/server-stream.js';
-import { unaryCall } from '../../transport/grpc/unary.js';
+import { unaryCall, unaryCallMapped } from '../../transport/grpc/unary.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
 
 /**
@@ -24,8 +24,8 @@ export function createTask(
   call: FlameClientCallOptions = {},
 ): Observable<Task> {
   return defer(() =>
-    unaryCall(context.channel, 'createTask', { task: { sessionId, input: bytesToProto(input) } }, call),
-  ).pipe(map(taskFromProto));
+    unaryCallMapped(context.channel, 'createTask', { task: { sessionId, input: bytesToProto(input) } }, call, taskFromProto),
+  );
 }
 
 /**

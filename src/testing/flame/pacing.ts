@@ -15,7 +15,10 @@ import { FlameEmulatorError } from './errors.js';
  * ```
  */
 export interface FlamePacingOptions {
-  /** Executors in the whole cluster, shared by every session (default 10). */
+  /**
+   * Executors in the whole cluster, shared by every session (default 10). An executor stays
+   * bound to its session until the session closes or `delay_release` passes.
+   */
   readonly executors?: number;
   /** Least time from a task's start to its result, per task (default 10 ms; a handler's `delayMs` may add). */
   readonly taskTurnaroundMs?: number;

@@ -6,3 +6,4 @@ export * from './task-output.js';
 export * from './run-all.js';
 export * from './resubmit-failed-tasks.js';
 export { admittedOnce } from './admission.js';
+export * from './follow-created.js';
