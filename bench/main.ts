@@ -3,12 +3,18 @@
 import { flameBench } from './flame-bench.js';
 import { printTable } from './measure.js';
 import { pieBench } from './pie-bench.js';
+import { startupBench } from './startup-bench.js';
 
 async function main(): Promise<void> {
   console.log(`node ${process.version}, ${new Date().toISOString()}`);
-  // `npm run bench -- flame` or `-- pie` runs one half; no argument runs both.
+  // `npm run bench -- flame` (or `pie`, `startup`) runs one part; no argument runs all.
   const only = process.argv[2];
-  const lines = [...(only === 'pie' ? [] : await flameBench()), ...(only === 'flame' ? [] : await pieBench())];
+  const run = (part: string) => only === undefined || only === part;
+  const lines = [
+    ...(run('flame') ? await flameBench() : []),
+    ...(run('pie') ? await pieBench() : []),
+    ...(run('startup') ? await startupBench() : []),
+  ];
   printTable(lines);
 }
 
