@@ -16,6 +16,20 @@ function reply(socket: WebSocket, corr_id: unknown, result: string, ok = true): 
   socket.send(encode({ type: 'response', corr_id, ok, result }));
 }
 
+/** Streams paused until their socket drains, per socket (one 'drain' listener each). */
+const paused = new WeakMap<WebSocket, (() => void)[]>();
+
+function whenDrained(socket: WebSocket, raw: import('node:net').Socket, resume: () => void): void {
+  let queue = paused.get(socket);
+  if (!queue) {
+    paused.set(socket, (queue = []));
+    raw.on('drain', () => {
+      for (const next of queue!.splice(0)) next();
+    });
+  }
+  queue.push(resume);
+}
+
 function stream(socket: WebSocket, processId: string, count: number, size: number): void {
   const frame = encode({ type: 'process_event', process_id: processId, event: 'stdout', value: 'x'.repeat(size) });
   const raw = (socket as unknown as { _socket: import('node:net').Socket })._socket;
@@ -24,7 +38,7 @@ function stream(socket: WebSocket, processId: string, count: number, size: numbe
     while (sent < count) {
       if (socket.readyState !== socket.OPEN) return;
       if (socket.bufferedAmount > HIGH_WATER || raw.writableLength > HIGH_WATER) {
-        raw.once('drain', pump);
+        whenDrained(socket, raw, pump);
         return;
       }
       socket.send(frame);
