@@ -68,8 +68,8 @@ async function compare(endpoint: string, sides: Record<string, Side>, tasks: num
   );
 }
 
-async function libraryHeapPerWatch(endpoint: string): Promise<number> {
-  const client = FlameClient.connect({ endpoint });
+async function libraryHeapPerWatch(endpoint: string, version: '0.6' | '0.7' = '0.6'): Promise<number> {
+  const client = FlameClient.connect({ endpoint, version });
   const session = await firstValueFrom(client.createSession({ application: 'bench-idle' }));
   const ids: string[] = [];
   await pool(WATCHES, 256, async () => {
@@ -105,7 +105,7 @@ async function rawHeapPerWatch(endpoint: string): Promise<number> {
   const sessionId = await rawSession(client, 'bench-idle');
   const ids: string[] = [];
   await pool(WATCHES, 256, async () => {
-    const t = await rawUnary<Task>((cb) => client.createTask({ task: { sessionId, input: Buffer.from([1]) } }, cb));
+    const t = await rawUnary<Task>((cb) => client.createTask({ task: { sessionId, input: Buffer.from([1]), affinity: [] } }, cb));
     ids.push(t.metadata!.id);
   });
   const before = await settledHeapBytes();
@@ -175,6 +175,9 @@ export async function flameBench(): Promise<BenchLine[]> {
   const rawHeap = await rawHeapPerWatch(fast.info.endpoint);
   const libHeap = await libraryHeapPerWatch(fast.info.endpoint);
   await fast.close();
+  const fast07 = await startChild<{ endpoint: string }>('flame-server', { paced: false, latencyMs: 0, version: '0.7' } satisfies FlameServerConfig);
+  const heap07 = await libraryHeapPerWatch(fast07.info.endpoint, '0.7');
+  await fast07.close();
   lines.push(
     {
       name: `Flame heap per open watch, ${WATCHES} watches (bytes; library includes the grpc-js stream)`,
@@ -191,6 +194,14 @@ export async function flameBench(): Promise<BenchLine[]> {
       ratio: '-',
       goal: '< 4096 B',
       met: libHeap - rawHeap < 4096,
+    },
+    {
+      name: `Flame 0.7 heap per open watch, ${WATCHES} watches of one session on one shared WatchTasks stream (bytes; baseline: the library on 0.6)`,
+      baseline: libHeap.toFixed(0),
+      library: heap07.toFixed(0),
+      ratio: (heap07 / libHeap).toFixed(2),
+      goal: '<= 0.25',
+      met: heap07 / libHeap <= 0.25,
     },
   );
   return lines;

@@ -1,5 +1,5 @@
 // Child process of the Flame bench: a FlameEmulator, paced like a real session manager or
-// not, optionally behind a latency proxy. Config: { paced: boolean, latencyMs: number }.
+// not, optionally behind a latency proxy. Config: `FlameServerConfig`.
 import { FlameEmulator } from '../src/testing.js';
 import { serveChild } from './child.js';
 import { startLatencyProxy } from './latency-proxy.js';
@@ -9,6 +9,8 @@ export interface FlameServerConfig {
   readonly paced: boolean;
   /** Delay added by a proxy in each direction (0: no proxy). */
   readonly latencyMs: number;
+  /** The Flame version served (default '0.6'). */
+  readonly version?: '0.6' | '0.7';
 }
 
 async function main(): Promise<void> {
@@ -16,6 +18,7 @@ async function main(): Promise<void> {
   const emu = await FlameEmulator.start({
     shuffleLists: false,
     callLogLimit: 0,
+    ...(config.version ? { version: config.version } : {}),
     ...(config.paced ? { pacing: { executors: 10, taskTurnaroundMs: 10, scheduleIntervalMs: 100, createTaskLatencyMs: 3 } } : {}),
   });
   // No-op handler: the task's output is its input.

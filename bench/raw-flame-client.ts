@@ -1,9 +1,24 @@
 // The Flame baselines: the raw generated grpc-js client (src/gen), making CreateTask and
 // WatchTask calls by hand in three patterns (see docs/benchmarks.md).
 import * as grpc from '@grpc/grpc-js';
-import { FrontendClient } from '../src/gen/flame/v1/frontend.js';
+import type { CreateSessionRequest, CreateTaskRequest, WatchTaskRequest } from '../src/gen/flame/v1/frontend.js';
 import { Session, Task, TaskState } from '../src/gen/flame/v1/types.js';
+import { FrontendService06 } from '../src/flame.js';
 import { pool } from './measure.js';
+
+type RawUnary<Req, Res> = (request: Req, callback: (error: grpc.ServiceError | null, response: Res) => void) => unknown;
+
+/** The raw generated grpc-js client of the 0.6 Frontend (the methods the bench uses). */
+export interface FrontendClient extends grpc.Client {
+  createSession: RawUnary<CreateSessionRequest, Session>;
+  closeSession: RawUnary<{ sessionId: string }, Session>;
+  createTask: RawUnary<CreateTaskRequest, Task>;
+  watchTask(request: WatchTaskRequest): grpc.ClientReadableStream<Task>;
+}
+const FrontendClient = grpc.makeGenericClientConstructor(
+  FrontendService06 as unknown as grpc.ServiceDefinition,
+  'flame.v1.Frontend',
+) as unknown as new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => FrontendClient;
 
 const TERMINAL = new Set([TaskState.Succeed, TaskState.Failed, TaskState.Cancelled]);
 
@@ -33,7 +48,7 @@ export function rawFlameClient(endpoint: string): FrontendClient {
 export async function rawSession(client: FrontendClient, application: string): Promise<string> {
   const sessionId = `raw-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   await rawUnary<Session>((cb) =>
-    client.createSession({ sessionId, session: { application, minInstances: 0, batchSize: 1, priority: 0 } }, cb),
+    client.createSession({ sessionId, session: { application, minInstances: 0, batchSize: 1, priority: 0, tokens: {} } }, cb),
   );
   return sessionId;
 }
@@ -50,7 +65,7 @@ export type RawPattern =
 /** Runs `count` tasks through the session in the given pattern; resolves when all have ended. */
 export async function rawRun(client: FrontendClient, sessionId: string, count: number, pattern: RawPattern): Promise<void> {
   const input = Buffer.from('x');
-  const create = () => rawUnary<Task>((cb) => client.createTask({ task: { sessionId, input } }, cb));
+  const create = () => rawUnary<Task>((cb) => client.createTask({ task: { sessionId, input, affinity: [] } }, cb));
   const watch = (task: Task) => rawWatchUntilTerminal(client, sessionId, task.metadata!.id);
   switch (pattern.kind) {
     case 'pool':

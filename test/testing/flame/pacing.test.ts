@@ -17,9 +17,9 @@ describe('FlameEmulator pacing', () => {
     h.emu.handle('paced', () => 'ok');
     await call(h.client, 'createSession', { sessionId: 'p', session: defaultSpec('paced') });
     const before = Date.now();
-    await call(h.client, 'createTask', { task: { sessionId: 'p' } });
+    await call(h.client, 'createTask', { task: { sessionId: 'p', affinity: [] } });
     expect(Date.now() - before).toBeGreaterThanOrEqual(19);
-    await Promise.all(Array.from({ length: 29 }, () => call(h!.client, 'createTask', { task: { sessionId: 'p' } })));
+    await Promise.all(Array.from({ length: 29 }, () => call(h!.client, 'createTask', { task: { sessionId: 'p', affinity: [] } })));
     // Unpaced, 30 pending tasks would bind an executor each at once; paced, one per interval.
     const counts: number[] = [];
     const sampling = setInterval(() => {
