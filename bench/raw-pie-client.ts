@@ -43,10 +43,16 @@ export class RawPieClient {
     });
   }
 
+  private lastId: string | undefined = undefined;
+  private lastEntry: { count: number; ended: boolean; done?: () => void } | undefined = undefined;
+
   private onEvent(frame: Frame): void {
     const id = frame.process_id as string;
-    let entry = this.processes.get(id);
+    // Events come in runs of one process: skip the map lookup (and hashing the fresh id) then.
+    let entry = id === this.lastId ? this.lastEntry : this.processes.get(id);
     if (!entry) this.processes.set(id, (entry = { count: 0, ended: false }));
+    this.lastId = id;
+    this.lastEntry = entry;
     entry.count++;
     if (frame.event === 'return' || frame.event === 'error') {
       entry.ended = true;
