@@ -48,7 +48,7 @@ export interface FlameEmulatorOptions {
   clusterResreq?: string;
   /** Resolution of session/task/application times (default 'second', like the fs engine). */
   timestampResolution?: 'second' | 'millisecond';
-  /** Shuffle list answers (default true), to catch clients that depend on order. */
+  /** Shuffle list answers (default true), to catch clients that depend on order; applications are always listed sorted by name, as the real server does. */
   shuffleLists?: boolean;
   /** Largest accepted request in bytes (default 4 MiB, like the real server). */
   maxReceiveMessageBytes?: number;
