@@ -1,7 +1,9 @@
-import { Observable, concat, defer, last, map, of, switchMap } from 'rxjs';
+import { Observable, defer, last, map } from 'rxjs';
 import { CodecError } from '../../model/flame/errors.js';
 import { TaskCodec, bytesCodec } from '../../model/flame/codec.js';
 import type { Task, TaskState } from '../../model/flame/types.js';
+import { admittedOnce } from '../operators/flame/admission.js';
+import { followCreated } from '../operators/flame/follow-created.js';
 import { taskFailureMessage } from '../operators/flame/task-failure.js';
 import { taskOutput } from '../operators/flame/task-output.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
@@ -52,9 +54,10 @@ export function runTask(
   options: RunTaskOptions = {},
 ): Observable<Task> {
   const { createTaskCall, ...watchOptions } = options;
-  return createTask(context, sessionId, input, createTaskCall).pipe(
-    switchMap((created) =>
-      concat(of(created), watchTask(context, sessionId, created.id, { ...watchOptions, seenState: created.state, reconcileAtStart: false })),
+  // admittedOnce: inside `runAll`, the slot is free again once the task exists.
+  return admittedOnce(createTask(context, sessionId, input, createTaskCall)).pipe(
+    followCreated((created) =>
+      watchTask(context, sessionId, created.id, { ...watchOptions, seenState: created.state, reconcileAtStart: false }),
     ),
   );
 }

@@ -4,7 +4,7 @@ import { bytesToProto } from '../../model/flame/convert-scalars.js';
 import { type AffinityKey, resolveAffinity } from '../../model/flame/affinity.js';
 import type { Task } from '../../model/flame/types.js';
 import { serverStreamCall } from '../../transport/grpc/server-stream.js';
-import { unaryCall } from '../../transport/grpc/unary.js';
+import { unaryCall, unaryCallMapped } from '../../transport/grpc/unary.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
 import { FLAME_METHOD_TABLES, requireFlame07, withVersion } from './protocol.js';
 
@@ -41,8 +41,14 @@ export function createTask(
   const affinity = call.affinity;
   if (affinity === undefined) {
     return defer(() =>
-      unaryCall(context.channel, 'createTask', { task: { sessionId, input: bytesToProto(input), affinity: NO_KEYS } }, call),
-    ).pipe(map(taskFromProto));
+      unaryCallMapped(
+        context.channel,
+        'createTask',
+        { task: { sessionId, input: bytesToProto(input), affinity: NO_KEYS } },
+        call,
+        taskFromProto,
+      ),
+    );
   }
   const { affinity: _keys, ...callOptions } = call;
   return defer(() => {

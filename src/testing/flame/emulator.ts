@@ -14,6 +14,7 @@ import type { FlameHandleOptions, FlameTaskHandler } from './handler.js';
 import { FlameEventCode, flameMessages } from './messages.js';
 import { checkCallLogLimit, checkHandleOptions } from './option-checks.js';
 import { TaskScheduler } from './scheduler.js';
+import { BindPacer, type FlamePacingOptions, flamePacing, pacedService } from './pacing.js';
 import { parseClusterResreq } from './spec-compare.js';
 import { FlameStore, type TransitionOptions } from './state.js';
 import { validateApplicationSpec } from './validate.js';
@@ -72,6 +73,12 @@ export interface FlameEmulatorOptions {
    */
   callLogLimit?: number;
   /**
+   * Pace like a real session manager (see `FlamePacingOptions`): a small executor pool,
+   * a per-task turnaround, one executor bound per session per scheduling interval, and a
+   * steady CreateTask latency. Default: no pacing (executors at once, no latency).
+   */
+  pacing?: FlamePacingOptions;
+  /**
    * Also start an object cache emulator on its own port (`cache`, `cacheEndpoint`), speaking
    * '0.6' (Arrow Flight) or '0.7' (ObjectCacheService); `true` means the version of this
    * Frontend ('0.7' for `version: '0.7'`, else '0.6'). It keeps running across `stop`/`start` and closes with `close`.
@@ -125,13 +132,16 @@ export class FlameEmulator {
     this.watchTasks.controls.coalesce = options.coalesceWatchStates ?? false;
     if (options.clusterResreq !== undefined) this.store.clusterResreq = parseClusterResreq(options.clusterResreq);
     this.scheduler = new TaskScheduler(this.store, options.nodeName ?? os.hostname());
-    this.service = createFrontendService({
+    const pacing = flamePacing(options.pacing);
+    if (pacing) this.scheduler.pacer = new BindPacer(pacing);
+    const service = createFrontendService({
       store: this.store,
       scheduler: this.scheduler,
       registry: this.registry,
       shuffleLists: options.shuffleLists ?? true,
       watchTasks: this.watchTasks,
     });
+    this.service = pacing ? pacedService(service, pacing) : service;
     this.boundPort = options.port ?? 0;
   }
 

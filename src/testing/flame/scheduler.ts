@@ -9,6 +9,7 @@ import { invokeHandler, type FlameHandleOptions, type FlameTaskHandler, type Tas
 import { FlameEventCode, flameMessages } from './messages.js';
 import type { SessionRecord, TaskRecord } from './records.js';
 import type { FlameStore } from './state.js';
+import type { BindPacer } from './pacing.js';
 
 /**
  * Bind failures before a session's scheduling pauses (cluster.recovery.session.retry_limits).
@@ -69,6 +70,8 @@ export class TaskScheduler {
   active = false;
   readonly executors = new Map<string, ExecutorRecord>();
   readonly bindFailures: BindFailurePlan = { remaining: 0, returnCode: 12, detail: '' };
+  /** The emulator's pacing, if any: when executors may be bound, and each task's least turnaround. */
+  pacer: BindPacer | undefined = undefined;
   private readonly handlers = new Map<string, Registration>();
   private readonly bySession = new Map<string, { all: Set<ExecutorRecord>; idle: ExecutorRecord[] }>();
   private readonly dirty = new Set<SessionRecord>();
@@ -105,6 +108,7 @@ export class TaskScheduler {
   /** Stops executing (server down): running tasks go back to Pending silently, executors vanish. */
   deactivate(): void {
     this.active = false;
+    this.pacer?.clear();
     if (this.immediate) clearImmediate(this.immediate);
     this.immediate = undefined;
     this.dirty.clear();
@@ -182,6 +186,7 @@ export class TaskScheduler {
         // A gang (0.7 batch_size > 1) is bound only as a whole: batch_size executors at once.
         const gang = Math.max(session.batchSize, 1);
         if (group.all.size + gang > limit || session.bindFailures >= SESSION_RETRY_LIMIT) break;
+        if (this.pacer && !this.pacer.mayBind(session.id, this.executors.size, () => this.schedule(session))) break;
         executor = this.bind(session);
         if (!executor) break;
         group.all.add(executor);
@@ -282,7 +287,7 @@ export class TaskScheduler {
       event: { code: FlameEventCode.TaskRunning, message: flameMessages.taskRunning },
     });
     const startedAt = Date.now();
-    const delayMs = registration.options.delayMs ?? 0;
+    const delayMs = Math.max(registration.options.delayMs ?? 0, this.pacer?.pacing.taskTurnaroundMs ?? 0);
     const running: RunningTask = {
       task,
       abandon: () => {},

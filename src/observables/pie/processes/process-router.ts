@@ -46,6 +46,13 @@ export class ProcessEventRouter {
   /** Ended routes whose events nobody has taken yet, so an attach can still be served (bounded). */
   private readonly undrained = new Map<string, ProcessRoute>();
   private readonly finished: BoundedIdSet;
+  /**
+   * The process id of the last routed frame as it arrived, and its canonical form. Events
+   * come in runs of one process: reusing the canonical string skips the id's check and lets
+   * the lookups below reuse its cached hash instead of hashing every frame's fresh copy.
+   */
+  private lastWireId: string | undefined = undefined;
+  private lastId = '';
   private readonly orphans: OrphanBuffer<ProcessEvent>;
   private readonly files: FileAssembler;
   private readonly unclaimedSubject = new Subject<ProcessEvent>();
@@ -138,11 +145,16 @@ export class ProcessEventRouter {
   /** Routes one server push frame. */
   dispatch(frame: PieProcessEventFrame | PieFileFrame): void {
     let id: string;
-    try {
-      id = normalizeProcessId(frame.process_id);
-    } catch (error) {
-      this.report(new PieProtocolError(`${frame.type} frame with an invalid process id`, { cause: error }));
-      return;
+    if (frame.process_id === this.lastWireId) id = this.lastId;
+    else {
+      try {
+        id = normalizeProcessId(frame.process_id);
+      } catch (error) {
+        this.report(new PieProtocolError(`${frame.type} frame with an invalid process id`, { cause: error }));
+        return;
+      }
+      this.lastWireId = frame.process_id;
+      this.lastId = id;
     }
     if (this.finished.has(id)) return;
     const event = frame.type === 'file' ? this.assemble(id, frame) : this.decode(id, frame);
