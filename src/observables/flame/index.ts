@@ -13,3 +13,4 @@ export * from './watch-task.js';
 export * from './task-watch-gave-up-error.js';
 export * from './run-task.js';
 export * from './session-status.js';
+export * from './create-task-once.js';
