@@ -56,6 +56,12 @@ export class FlameChannel {
   readonly frontend: FrontendClient;
   /** The connection state; replays the current one, completes after `closed`. */
   readonly state$: Observable<ConnectionState>;
+  /** Reconnect pacing; also paces the retries of idempotent reads (`unaryCall`). */
+  readonly backoff: BackoffPolicy;
+  /** Where the channel's delays run. */
+  readonly scheduler: SchedulerLike;
+  /** Random source for jitter. */
+  readonly random: () => number;
 
   readonly #state = new ReplaySubject<ConnectionState>(1);
   readonly #stateSubscription: Subscription;
@@ -71,6 +77,9 @@ export class FlameChannel {
     checkPositiveInteger('keepaliveTimeoutMs', options.keepaliveTimeoutMs);
     const credentials = flameChannelCredentials(this.parsedEndpoint, options);
     const policy = options.backoff ?? defaultBackoffPolicy;
+    this.backoff = policy;
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.random = options.random ?? Math.random;
     this.frontend = new FrontendClient(
       this.parsedEndpoint.target,
       credentials,

@@ -2,6 +2,7 @@ import { type CallOptions, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { FrontendService } from '../../gen/flame/v1/frontend.js';
 import { type FlameError, flameErrorFromStatus } from '../../model/flame/errors.js';
 import { FlameTransportOptionError } from './errors.js';
+import { isConnectionLossStatus } from './idempotent-reads.js';
 
 type Frontend = typeof FrontendService;
 
@@ -157,7 +158,8 @@ export function startWithoutCallerStack<T>(start: () => T): T {
 }
 
 /**
- * The typed error for a failed call's status.
+ * The typed error for a failed call's status. A connection loss that grpc-js reports as
+ * INTERNAL (`isConnectionLossStatus`) becomes `FlameUnavailableError` (retryable).
  *
  * @example
  * ```ts
@@ -166,6 +168,9 @@ export function startWithoutCallerStack<T>(start: () => T): T {
  * ```
  */
 export function flameErrorFromServiceError(error: Pick<ServiceError, 'code' | 'details'>, rpcName: string): FlameError {
-  return flameErrorFromStatus({ code: error.code, details: error.details ?? '', method: rpcName });
+  const code = isConnectionLossStatus(error) ? UNAVAILABLE : error.code;
+  return flameErrorFromStatus({ code, details: error.details ?? '', method: rpcName });
 }
+
+const UNAVAILABLE = 14;
 
