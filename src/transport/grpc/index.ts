@@ -10,3 +10,4 @@ export * from './methods.js';
 export * from './unary.js';
 export * from './server-stream.js';
 export * from './idempotent-reads.js';
+export * from './cancel-pacer.js';
