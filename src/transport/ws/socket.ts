@@ -23,6 +23,8 @@ export interface WebSocketLike {
   pause?(): void;
   /** `ws` only: start reading again. */
   resume?(): void;
+  /** `ws` only: destroy the TCP connection at once, without the closing handshake. */
+  terminate?(): void;
 }
 
 /** Opens a WebSocket to a URL; the connection calls it for every (re)connect. */
