@@ -305,6 +305,9 @@ export class PieEmulator {
       sleep: (ms) => this.sleep(ms),
     });
     this.actors.set(socket, actor);
+    actor.undeliverable = (frame) => {
+      if (frame.type === 'process_event') this.engine.processes.get(frame.process_id)?.rebuffer(frame);
+    };
     socket.on('message', (data: RawData, isBinary: boolean) => {
       if (!isBinary) return;
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
@@ -325,7 +328,7 @@ export class PieEmulator {
     this.actors.delete(socket);
     actor.markClosed();
     if (this.engine.detachMode !== 'designed') return;
-    for (const id of [...actor.attachedProcesses]) this.engine.processes.get(id)?.detach();
+    for (const id of [...actor.attachedProcesses]) this.engine.processes.get(id)?.detach(true);
     actor.attachedProcesses.clear();
     this.engine.workflows.detachConnection(actor);
     failPendingMcp(actor);
