@@ -14,3 +14,4 @@ export * from './task-watch-gave-up-error.js';
 export * from './run-task.js';
 export * from './session-status.js';
 export * from './create-task-once.js';
+export * from './task-identity.js';

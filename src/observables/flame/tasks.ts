@@ -5,6 +5,7 @@ import type { Task } from '../../model/flame/types.js';
 import { serverStreamCall } from '../../transport/grpc/server-stream.js';
 import { unaryCall } from '../../transport/grpc/unary.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
+import { checkTaskIdentity } from './task-identity.js';
 
 /**
  * CreateTask: emits the new task (Pending, no events). Each subscription creates another
@@ -31,7 +32,8 @@ export function createTask(
 /**
  * GetTask: the task with its full event history (the only call that returns task events,
  * hence the only source of a failure message). A non-numeric task id errors with
- * `FlameInvalidArgumentError`; unknown ids with `FlameNotFoundError`.
+ * `FlameInvalidArgumentError`; unknown ids with `FlameNotFoundError`; an answer about another
+ * task or session with `FlameTaskMismatchError`.
  *
  * @example
  * ```ts
@@ -45,7 +47,10 @@ export function getTask(
   taskId: string,
   call: FlameClientCallOptions = {},
 ): Observable<Task> {
-  return unaryCall(context.channel, 'getTask', { sessionId, taskId }, call).pipe(map(taskFromProto));
+  const expected = { sessionId, taskId };
+  return unaryCall(context.channel, 'getTask', expected, call).pipe(
+    map((message) => checkTaskIdentity('GetTask', expected, taskFromProto(message))),
+  );
 }
 
 /**

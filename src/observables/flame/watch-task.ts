@@ -6,6 +6,7 @@ import type { ShouldRetry } from '../../transport/should-retry.js';
 import { serverStreamCallMapped } from '../../transport/grpc/server-stream.js';
 import { unaryCallMapped } from '../../transport/grpc/unary.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
+import { checkTaskIdentity } from './task-identity.js';
 import { type WatchTaskCoreOptions, watchTaskWith } from './watch-task-core.js';
 
 /** Options of `watchTask`; every one has a default from the client. */
@@ -75,12 +76,17 @@ class ChannelTaskCalls implements WatchTaskCoreOptions {
   ) {}
 
   watch(): Observable<Task> {
-    return serverStreamCallMapped(this.context.channel, 'watchTask', this.request, NO_CALL_OPTIONS, taskFromProto);
+    return serverStreamCallMapped(this.context.channel, 'watchTask', this.request, NO_CALL_OPTIONS, (m) => this.checked('WatchTask', m));
   }
 
   get(): Observable<Task> {
     const call = this.options.getTaskCall ?? NO_CALL_OPTIONS;
-    return unaryCallMapped(this.context.channel, 'getTask', this.request, call, taskFromProto);
+    return unaryCallMapped(this.context.channel, 'getTask', this.request, call, (m) => this.checked('GetTask', m));
+  }
+
+  /** A message about another task or session is a broken answer (retryable), never this task's state. */
+  private checked(method: string, message: Parameters<typeof taskFromProto>[0]): Task {
+    return checkTaskIdentity(method, this.request, taskFromProto(message));
   }
 
   get policy(): BackoffPolicy {
