@@ -88,7 +88,7 @@ export async function flameMassCancellation(size: { watches: number; cancelled: 
   emu.handle('hold', async () => {
     await gate;
     return 'ok';
-  }, { maxInstances: 8 });
+  }, { maxInstances: 64 });
   const client = FlameClient.connect({ endpoint: emu.endpoint, env: {}, backoff: fast });
   let connectionsLost = 0;
   client.state$.subscribe((s) => {
