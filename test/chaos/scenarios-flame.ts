@@ -35,8 +35,7 @@ export async function flamePipelineUnderKills(size: { tasks: number; kills: numb
       while (!done && kills < size.kills) {
         await sleep(5 + Math.random() * Math.max(20, (size.tasks / size.kills) * 0.6));
         if (done) break;
-        proxy.killAll();
-        kills += 1;
+        if (proxy.killAll() > 0) kills += 1; // a reset while reconnecting kills nothing
       }
     })();
     const pipeline = lastValueFrom(
@@ -45,7 +44,10 @@ export async function flamePipelineUnderKills(size: { tasks: number; kills: numb
         toArray(),
       ),
     );
-    const result = await Promise.race([pipeline, sleep(size.timeoutMs ?? 120_000).then(() => undefined)]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), size.timeoutMs ?? 120_000)));
+    const result = await Promise.race([pipeline, timedOut]);
+    clearTimeout(timer);
     done = true;
     await killer;
     if (result === undefined) hung = 1;
@@ -139,5 +141,5 @@ async function closeAll(clients: FlameClient[], proxy: FaultProxy | undefined, e
   for (const c of clients) c.close();
   await proxy?.close();
   await emu.close();
-  return settleHandles(baseline);
+  return settleHandles(baseline, 1000);
 }

@@ -10,7 +10,7 @@ const scenarios: [string, () => Promise<ChaosResult>][] = [
   ['flame-pipeline', () => flamePipelineUnderKills({ tasks: 2000, kills: 100, timeoutMs: 300_000 })],
   ['flame-cancel', () => flameMassCancellation({ watches: 10_000, cancelled: 5_000, timeoutMs: 300_000 })],
   ['pie-one-process', () => pieProcessesUnderKills({ processes: 1, eventsEach: 100_000, kills: 100, timeoutMs: 300_000 })],
-  ['pie-20-processes', () => pieProcessesUnderKills({ processes: 20, eventsEach: 2_000, kills: 20, timeoutMs: 300_000 })],
+  ['pie-20-processes', () => pieProcessesUnderKills({ processes: 20, eventsEach: 20_000, kills: 20, timeoutMs: 300_000 })],
   ['pie-half-open', () => pieHalfOpenLinks({ links: 10, pollMs: 1000, heartbeatMs: 1000, timeoutMs: 30_000 })],
   ['pie-cycles', () => pieConnectCloseCycles({ cycles: 200 })],
 ];
