@@ -3,3 +3,4 @@
 export * from './testing/flame/index.js';
 export * from './testing/pie/index.js';
 export * from './testing/fault-proxy/index.js';
+export * from './testing/flame/cache/index.js';

@@ -112,7 +112,7 @@ describe('answers about another task', () => {
   let gets = 0;
   const message = (sessionId: string, id: string, state: TaskState): ProtoTask => ({
     metadata: { id, name: id },
-    spec: { sessionId },
+    spec: { sessionId, affinity: [] },
     status: { state, creationTime: 1_700_000_000_000n, events: [] },
   });
   beforeAll(async () => {

@@ -2,15 +2,15 @@ import { Observable, type SchedulerLike, type Subscription, type Unsubscribable 
 import type { Task } from '../../model/flame/types.js';
 import { type BackoffPolicy, backoffDelay } from '../../transport/backoff.js';
 import { type ShouldRetry, retryTransient } from '../../transport/should-retry.js';
-import type { FlameClientCallOptions, FlameClientContext } from './context.js';
+import type { FlameClientContext } from './context.js';
 import { createLedger } from './create-ledger.js';
 import { taskSnapshot } from './task-snapshot.js';
-import { createTask } from './tasks.js';
+import { type CreateTaskOptions, createTask } from './tasks.js';
 
 /** Options of `createTaskOnce`; each has a default from the client. */
 export interface CreateTaskOnceOptions {
-  /** Options of each CreateTask call. */
-  readonly call?: FlameClientCallOptions;
+  /** Options of each CreateTask call (and, on 0.7, the task's affinity). */
+  readonly call?: CreateTaskOptions;
   /** Delays before a reconciliation or a new attempt. Default: the client's `backoff`. */
   readonly policy?: BackoffPolicy;
   /** Where the delays run. Default: the client's scheduler. */

@@ -15,3 +15,5 @@ export * from './run-task.js';
 export * from './session-status.js';
 export * from './create-task-once.js';
 export * from './task-identity.js';
+export * from './protocol.js';
+export * from './watch-tasks-hub.js';

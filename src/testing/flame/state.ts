@@ -54,6 +54,8 @@ const emptyToUndefined = (bytes: Buffer | undefined): Buffer | undefined =>
  */
 export class FlameStore {
   readonly sessions = new Map<string, SessionRecord>();
+  /** The protocol version served: 0.7-only request fields are dropped under 0.6, as a 0.6 server does. */
+  version: '0.6' | '0.7' = '0.6';
   hooks: StoreHooks = { workAvailable: () => {}, sessionCreated: () => {}, sessionEnded: () => {} };
   clusterResreq: ResourceRequirement | undefined;
   private sequence = 0;
@@ -71,8 +73,13 @@ export class FlameStore {
       throw new RpcFailure(status.NOT_FOUND, flameMessages.applicationNotFound(spec.application));
     }
     if (this.sessions.has(id)) throw new RpcFailure(status.ALREADY_EXISTS, flameMessages.sessionAlreadyExists(id));
+    const v07 = this.version === '0.7';
+    const tokens = v07 && Object.keys(spec.tokens ?? {}).length > 0 ? { ...spec.tokens } : undefined;
     const session: SessionRecord = {
       id,
+      batchSize: v07 ? Math.max(spec.batchSize ?? 1, 1) : 1,
+      ...(tokens ? { tokens } : {}),
+      watchStreams: new Set(),
       application: spec.application,
       ...(emptyToUndefined(spec.commonData) ? { commonData: emptyToUndefined(spec.commonData) } : {}),
       minInstances: spec.minInstances ?? 0,
@@ -102,7 +109,7 @@ export class FlameStore {
       if (!spec) throw new RpcFailure(status.NOT_FOUND, flameMessages.openSessionNotFound(id));
       return this.createSession(id, spec);
     }
-    if (existing.state !== SessionState.Open) {
+    if (existing.state === SessionState.Closed) {
       throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.sessionNotOpen(id));
     }
     if (spec && resreq) {
@@ -147,6 +154,37 @@ export class FlameStore {
     }
     this.hooks.sessionEnded(session);
     if (handedOver) this.hooks.raceWon?.(session, handedOver);
+    for (const stream of [...session.watchStreams]) stream.sessionEnded();
+    return session;
+  }
+
+  /**
+   * SuspendSession (0.7, flame-0.7.md 3.2): Open → Suspending while tasks run, Suspended
+   * once none runs (executors leave; pending tasks stay queued); Suspending/Suspended stay
+   * as they are. A Closed session: INVALID_ARGUMENT (the real answer is unverified).
+   */
+  suspendSession(id: string): SessionRecord {
+    const session = this.sessions.get(id);
+    if (!session) throw new RpcFailure(status.NOT_FOUND, flameMessages.sessionUnknown(id));
+    if (session.state === SessionState.Closed) throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.sessionNotOpen(id));
+    if (session.state !== SessionState.Open) return session;
+    session.state = session.counts[TaskState.Running]! > 0 ? SessionState.Suspending : SessionState.Suspended;
+    if (session.state === SessionState.Suspended) this.hooks.sessionEnded(session);
+    return session;
+  }
+
+  /**
+   * ResumeSession (0.7): Suspended (or still Suspending) → Open, scheduling again; Open is a
+   * no-op; Closed: INVALID_ARGUMENT (unverified upstream).
+   */
+  resumeSession(id: string): SessionRecord {
+    const session = this.sessions.get(id);
+    if (!session) throw new RpcFailure(status.NOT_FOUND, flameMessages.sessionUnknown(id));
+    if (session.state === SessionState.Closed) throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.sessionNotOpen(id));
+    if (session.state === SessionState.Open) return session;
+    session.state = SessionState.Open;
+    this.hooks.workAvailable(session);
+    this.hooks.sessionCreated(session);
     return session;
   }
 
@@ -184,6 +222,7 @@ export class FlameStore {
   dropSession(session: SessionRecord): void {
     this.sessions.delete(session.id);
     this.hooks.sessionEnded(session);
+    for (const stream of [...session.watchStreams]) stream.sessionEnded();
     for (const task of session.tasks.values()) {
       for (const listener of [...task.listeners]) listener.gone();
       task.listeners.clear();
@@ -203,9 +242,11 @@ export class FlameStore {
     if (!spec) throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.sessionSpecMissing);
     const session = this.sessions.get(spec.sessionId);
     if (!session) throw new RpcFailure(status.NOT_FOUND, flameMessages.createTaskSessionNotFound(spec.sessionId));
-    if (session.state !== SessionState.Open) {
+    // A Suspending/Suspended session (0.7) accepts tasks and queues them (unverified upstream).
+    if (session.state === SessionState.Closed) {
       throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.createTaskClosedSession);
     }
+    const affinity = this.version === '0.7' ? distinctAffinity(spec.affinity ?? []) : undefined;
     const id = session.nextTaskId++;
     const input = emptyToUndefined(spec.input);
     const task: TaskRecord = {
@@ -218,6 +259,7 @@ export class FlameStore {
         { code: FlameEventCode.TaskCreated, message: flameMessages.taskCreated, creationTime: BigInt(this.time.clock()) },
       ],
       listeners: new Set(),
+      ...(affinity && affinity.length > 0 ? { affinity } : {}),
     };
     session.tasks.set(id, task);
     session.counts[TaskState.Pending]!++;
@@ -266,10 +308,38 @@ export class FlameStore {
     if (options.notify !== false && task.listeners.size > 0) {
       for (const listener of [...task.listeners]) listener.changed(task);
     }
+    // A Suspending session is Suspended once its last running task is done.
+    if (from === TaskState.Running && session.state === SessionState.Suspending && session.counts[TaskState.Running] === 0) {
+      session.state = SessionState.Suspended;
+      this.hooks.sessionEnded(session);
+    }
   }
 
   /** Records a session-level event (1001/1002). */
   addSessionEvent(session: SessionRecord, code: number, message: string): void {
     session.events.push({ code, message, creationTime: BigInt(this.time.clock()) });
   }
+}
+
+/**
+ * Affinity keys as stored (flame-0.7.md 3.5): duplicates removed; each key 1–256 bytes, at
+ * most 1,024 keys and 64 KiB, otherwise INVALID_ARGUMENT (the real code is unverified).
+ */
+function distinctAffinity(keys: readonly Uint8Array[]): Buffer[] {
+  const seen = new Set<string>();
+  const out: Buffer[] = [];
+  let total = 0;
+  for (const key of keys) {
+    if (key.byteLength === 0 || key.byteLength > 256) {
+      throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.invalidAffinity('each key must have 1 to 256 bytes'));
+    }
+    const id = Buffer.from(key).toString('latin1');
+    if (seen.has(id)) continue;
+    seen.add(id);
+    total += key.byteLength;
+    out.push(Buffer.from(key));
+  }
+  if (out.length > 1024) throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.invalidAffinity('at most 1024 keys'));
+  if (total > 65536) throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.invalidAffinity('at most 64 KiB of keys'));
+  return out;
 }

@@ -47,6 +47,7 @@ export function taskToProto(task: TaskRecord, options: { withEvents: boolean }):
       sessionId: task.sessionId,
       ...(task.input ? { input: task.input } : {}),
       ...(task.output ? { output: task.output } : {}),
+      affinity: task.affinity ? [...task.affinity] : [],
     },
     status: {
       state: task.state,
@@ -81,9 +82,11 @@ export function sessionToProto(session: SessionRecord, options: { withEvents: bo
       ...(session.commonData ? { commonData: session.commonData } : {}),
       minInstances: session.minInstances,
       ...(session.maxInstances !== undefined ? { maxInstances: session.maxInstances } : {}),
-      batchSize: 1,
+      batchSize: session.batchSize,
       priority: session.priority,
       resreq: { ...session.resreq },
+      // Tokens are secrets: not echoed (flame-0.7.md 3.3 leaves it open; 5.2.4's default).
+      tokens: {},
     },
     status: {
       state: session.state,

@@ -5,11 +5,12 @@ import {
   FlameNotFoundError,
 } from '../../../src/model/flame/errors.js';
 import { EmulatorAndClient, errorOf, one, startEmulatorAndClient } from './emulator-fixture.js';
+import { FLAME_VERSIONS } from './versions.js';
 
-describe('FlameClient applications (against the emulator)', () => {
+describe.each(FLAME_VERSIONS)('FlameClient applications (against the emulator) (Flame %s)', (version) => {
   let env: EmulatorAndClient;
   beforeAll(async () => {
-    env = await startEmulatorAndClient();
+    env = await startEmulatorAndClient({ version });
   });
   afterAll(() => env.close());
 
