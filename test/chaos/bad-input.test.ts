@@ -7,7 +7,7 @@ import { inspect } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FrontendService } from '../../src/gen/flame/v1/frontend.js';
+import { FrontendService06 } from '../../src/transport/grpc/frontend-06.js';
 import { TaskState, type Task as ProtoTask } from '../../src/gen/flame/v1/types.js';
 import { FlameClient, FlameConfigError } from '../../src/flame.js';
 import { parseFlameConfigFile } from '../../src/model/flame/config-file.js';
@@ -117,7 +117,7 @@ describe('answers about another task', () => {
   });
   beforeAll(async () => {
     server = new grpc.Server();
-    server.addService(FrontendService, {
+    server.addService(FrontendService06 as unknown as grpc.ServiceDefinition, {
       watchTask: (call: grpc.ServerWritableStream<{ taskId: string; sessionId: string }, ProtoTask>) => {
         watches += 1;
         // First stream: another task's terminal state, then the end. Later: the real one.
@@ -137,7 +137,7 @@ describe('answers about another task', () => {
   afterAll(() => server.forceShutdown());
 
   it('a watch drops them as protocol errors and resumes until the watched task ends', async () => {
-    const client = FlameClient.connect({ endpoint: `http://127.0.0.1:${port}`, env: {}, backoff: { initialDelayMs: 10, maxDelayMs: 20, multiplier: 2, jitter: 0, maxAttempts: Infinity } });
+    const client = FlameClient.connect({ endpoint: `http://127.0.0.1:${port}`, env: {}, version: '0.6', backoff: { initialDelayMs: 10, maxDelayMs: 20, multiplier: 2, jitter: 0, maxAttempts: Infinity } });
     try {
       const seen = await lastValueFrom(client.watchTask('s', '1').pipe(toArray()));
       // Neither task 2's Succeed nor the other session's Failed is taken for task 1.

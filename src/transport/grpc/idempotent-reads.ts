@@ -21,11 +21,14 @@ export function isIdempotentRead(method: FlameMethodName): boolean {
 const IDEMPOTENT_READS: ReadonlySet<FlameMethodName> = new Set<FlameMethodName>([
   'getApplication',
   'listApplication',
+  'listApplications',
   'listExecutor',
+  'listExecutors',
   'listNodes',
   'getNode',
   'getSession',
   'listSession',
+  'listSessions',
   'getTask',
 ]);
 
