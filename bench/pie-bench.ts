@@ -3,6 +3,7 @@ import { lastValueFrom, firstValueFrom, count as countOp } from 'rxjs';
 import { PieClient, hashBlob } from '../src/pie.js';
 import { BenchLine, ROUNDS, median, timed } from './measure.js';
 import { RawPieClient } from './raw-pie-client.js';
+import { buildComponent } from '../src/testing.js';
 
 const EVENTS = 100_000;
 const EVENT_SIZE = 16;
@@ -48,7 +49,8 @@ async function libraryRound(url: string, wasm: Uint8Array) {
 }
 
 export async function pieBench(url: string): Promise<BenchLine[]> {
-  const wasm = new Uint8Array(UPLOAD_BYTES).map((_, i) => i & 0xff);
+  // The emulator compiles uploads like the engine: the bytes must be a WebAssembly component.
+  const wasm = buildComponent({ size: UPLOAD_BYTES });
   await rawRound(url, wasm); // warm-up of each path
   await libraryRound(url, wasm);
   const rawRounds: Awaited<ReturnType<typeof rawRound>>[] = [];

@@ -4,12 +4,12 @@
 // states, faults, observation).
 import * as grpc from '@grpc/grpc-js';
 import os from 'node:os';
-import { FLAME_FRONTEND_METHODS, FrontendService06, FrontendService07 } from '../../transport/grpc/frontend-06.js';
 import { SessionState, TaskState, type ApplicationSpec } from '../../gen/flame/v1/types.js';
 import { ApplicationRegistry, defaultApplicationSpecs } from './applications.js';
 import { CallRegistry, type FlameCallRecord, type FlameCancelledCall } from './call-registry.js';
 import { FlameEmulatorError, RpcFailure } from './errors.js';
 import { type FrontendHandlers, createFrontendService } from './frontend-service.js';
+import { type EmulatorService, emulatorServices } from './services.js';
 import type { FlameHandleOptions, FlameTaskHandler } from './handler.js';
 import { FlameEventCode, flameMessages } from './messages.js';
 import { checkCallLogLimit, checkHandleOptions } from './option-checks.js';
@@ -18,9 +18,9 @@ import { parseClusterResreq } from './spec-compare.js';
 import { FlameStore, type TransitionOptions } from './state.js';
 import { validateApplicationSpec } from './validate.js';
 import { WatchTasksStreams } from './watch-tasks-service.js';
+import type { FlameEmulatorVersion } from './services.js';
 
-/** The Flame version an emulator serves; `'both'` serves every RPC of either. */
-export type FlameEmulatorVersion = '0.6' | '0.7' | 'both';
+export type { FlameEmulatorVersion } from './services.js';
 import { FlameCacheEmulator } from './cache/cache-emulator.js';
 import type { FlameCacheVersion } from '../../model/flame/cache-types.js';
 
@@ -47,7 +47,7 @@ export interface FlameEmulatorOptions {
   clusterResreq?: string;
   /** Resolution of session/task/application times (default 'second', like the fs engine). */
   timestampResolution?: 'second' | 'millisecond';
-  /** Shuffle list answers (default true), to catch clients that depend on order. */
+  /** Shuffle list answers (default true), to catch clients that depend on order; applications are always listed sorted by name, as the real server does. */
   shuffleLists?: boolean;
   /** Largest accepted request in bytes (default 4 MiB, like the real server). */
   maxReceiveMessageBytes?: number;
@@ -598,29 +598,11 @@ export class FlameEmulator {
   }
 
   /**
-   * Every gRPC service the emulator's server offers, in one place: the Frontend of the
-   * configured version, and UNIMPLEMENTED (empty message) for the other version's names.
-   * Further services of the same cluster go here too.
+   * Every gRPC service the emulator's server offers, in one place (`emulatorServices`):
+   * further services of the same cluster are added there.
    */
-  private services(): { definition: grpc.ServiceDefinition; implementation: grpc.UntypedServiceImplementation }[] {
-    const version = this.version;
-    const serve = (definition: Record<string, unknown>) => ({
-      definition: definition as unknown as grpc.ServiceDefinition,
-      implementation: pick(this.service, Object.keys(definition)),
-    });
-    if (version === 'both') return [serve(FLAME_FRONTEND_METHODS)];
-    const own: Record<string, unknown> = version === '0.6' ? FrontendService06 : FrontendService07;
-    const other: Record<string, unknown> = version === '0.6' ? FrontendService07 : FrontendService06;
-    const missing = Object.fromEntries(Object.entries(other).filter(([name]) => !(name in own)));
-    return [
-      serve(own),
-      {
-        definition: missing as unknown as grpc.ServiceDefinition,
-        implementation: Object.fromEntries(
-          Object.keys(missing).map((name) => [name, unimplementedHandler(this.registry, name)]),
-        ),
-      },
-    ];
+  private services(): EmulatorService[] {
+    return emulatorServices(this.version, this.service, this.registry);
   }
 
   private listen(): Promise<void> {
@@ -653,22 +635,3 @@ export class FlameEmulator {
   }
 }
 
-function pick(handlers: FrontendHandlers, names: string[]): grpc.UntypedServiceImplementation {
-  const all = handlers as unknown as grpc.UntypedServiceImplementation;
-  return Object.fromEntries(names.map((name) => [name, all[name]!]));
-}
-
-/**
- * A handler for an RPC the emulated version does not have: UNIMPLEMENTED with an empty
- * message before reading anything, as tonic answers (flame-0.7.md 2.11). The call is logged.
- */
-function unimplementedHandler(registry: CallRegistry, method: string): grpc.UntypedHandleCall {
-  return (call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>, callback?: grpc.sendUnaryData<unknown>) => {
-    const active = { method, streaming: false, finished: false, abort: () => {} };
-    registry.begin(active, (call as { request?: unknown }).request);
-    registry.end(active);
-    const error = Object.assign(new Error(''), { code: grpc.status.UNIMPLEMENTED, details: '' });
-    if (typeof callback === 'function') callback(error, null);
-    else (call as grpc.ServerWritableStream<unknown, unknown>).emit('error', error);
-  };
-}

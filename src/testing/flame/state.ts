@@ -69,8 +69,12 @@ export class FlameStore {
   createSession(id: string, spec: SessionSpec | undefined): SessionRecord {
     if (!spec) throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.sessionSpecMissing);
     const resreq = resolveResreq(spec.resreq, this.clusterResreq);
-    if (!this.applications.find(spec.application)) {
+    const application = this.applications.find(spec.application);
+    if (!application) {
       throw new RpcFailure(status.NOT_FOUND, flameMessages.applicationNotFound(spec.application));
+    }
+    if (application.disabled) {
+      throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.applicationNotEnabled(spec.application));
     }
     if (this.sessions.has(id)) throw new RpcFailure(status.ALREADY_EXISTS, flameMessages.sessionAlreadyExists(id));
     const v07 = this.version === '0.7';
@@ -111,6 +115,9 @@ export class FlameStore {
     }
     if (existing.state === SessionState.Closed) {
       throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.sessionNotOpen(id));
+    }
+    if (this.applications.find(existing.application)?.disabled) {
+      throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.applicationNotEnabled(existing.application));
     }
     if (spec && resreq) {
       const mismatch = firstSpecMismatch(existing, {
@@ -155,7 +162,30 @@ export class FlameStore {
     this.hooks.sessionEnded(session);
     if (handedOver) this.hooks.raceWon?.(session, handedOver);
     for (const stream of [...session.watchStreams]) stream.sessionEnded();
+    this.#removeIfDisabled(session.application);
     return session;
+  }
+
+  /**
+   * UnregisterApplication under 0.7 (flame-0.7.md 3.6, design): an idempotent Enabled →
+   * Disabled, even with open sessions; the application and its closed sessions are removed
+   * once no session of it is open (here at once, not by a 1 s background pass). Unknown:
+   * Result −1.
+   */
+  disableApplication(name: string): string | undefined {
+    const application = this.applications.find(name);
+    if (!application) return flameMessages.applicationDeleteFailed(name);
+    application.disabled = true;
+    this.#removeIfDisabled(name);
+    return undefined;
+  }
+
+  #removeIfDisabled(name: string): void {
+    if (!this.applications.find(name)?.disabled) return;
+    const sessions = [...this.sessions.values()].filter((s) => s.application === name);
+    if (sessions.some((s) => s.state !== SessionState.Closed)) return;
+    for (const session of sessions) this.dropSession(session);
+    this.applications.remove(name);
   }
 
   /**

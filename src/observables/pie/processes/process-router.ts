@@ -8,6 +8,12 @@ import { BoundedIdSet } from './bounded-id-set.js';
 import { OrphanBuffer } from './orphan-buffer.js';
 import { ProcessRoute, type ProcessRouteOptions, type ReleasePolicy } from './process-route.js';
 
+/**
+ * Ended routes kept for an attach while their events wait for a first subscriber. Small on
+ * purpose: each holds its queued events, which a dropped handle would otherwise free.
+ */
+const UNDRAINED_CAPACITY = 256;
+
 /** Limits of a `ProcessEventRouter`. */
 export interface ProcessEventRouterOptions {
   /** Events kept for ids nobody has claimed (workflow children, early arrivals). Default 1024. */
@@ -37,6 +43,8 @@ export interface ProcessEventRouterOptions {
  */
 export class ProcessEventRouter {
   private readonly routes = new Map<string, ProcessRoute>();
+  /** Ended routes whose events nobody has taken yet, so an attach can still be served (bounded). */
+  private readonly undrained = new Map<string, ProcessRoute>();
   private readonly finished: BoundedIdSet;
   private readonly orphans: OrphanBuffer<ProcessEvent>;
   private readonly files: FileAssembler;
@@ -89,6 +97,20 @@ export class ProcessEventRouter {
   /** The live route of a process, if any. */
   get(processId: string): ProcessRoute | undefined {
     return this.routes.get(processId);
+  }
+
+  /**
+   * The route this client can serve an attach from: a live one, or one whose process has
+   * ended while its events are still queued for a first subscriber (the engine no longer
+   * knows the process, but every event of it is here).
+   */
+  followed(processId: string): ProcessRoute | undefined {
+    const live = this.routes.get(processId);
+    if (live && !live.ended) return live;
+    const ended = this.undrained.get(processId);
+    if (ended && ended.queuedCount > 0) return ended;
+    this.undrained.delete(processId);
+    return undefined;
   }
 
   /** Every route that has not ended. */
@@ -171,6 +193,14 @@ export class ProcessEventRouter {
 
   private release(route: ProcessRoute): void {
     if (this.routes.get(route.id) === route) this.routes.delete(route.id);
+    if (route.ended && route.queuedCount > 0) {
+      this.undrained.delete(route.id);
+      this.undrained.set(route.id, route);
+      for (const id of this.undrained.keys()) {
+        if (this.undrained.size <= UNDRAINED_CAPACITY) break;
+        this.undrained.delete(id);
+      }
+    }
     this.ignore(route.id);
   }
 
