@@ -13,6 +13,16 @@ describe('followCreated', () => {
     });
   });
 
+  it('emitFirst false leaves the source value out: the followed Observable speaks for it', () => {
+    marbleScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const create = cold('--(c|)');
+      const watch = cold('-(t|)');
+      expectObservable(create.pipe(followCreated(() => watch, (v) => v !== 'c'))).toBe('---(t|)');
+      expectSubscriptions(create.subscriptions).toBe('^-!');
+      expectSubscriptions(watch.subscriptions).toBe('--^!');
+    });
+  });
+
   it('unsubscribing cancels the pending create, or the watch once it runs', () => {
     marbleScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const create = cold('--(c|)');

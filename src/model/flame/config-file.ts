@@ -73,7 +73,13 @@ export function parseFlameConfigFile(text: string, path: string, contextName?: s
     const first = document.errors[0]!.message.split('\n')[0]!.replace(/:$/, '');
     fail(`malformed YAML: ${first}`);
   }
-  const root: unknown = document.toJS();
+  let root: unknown;
+  try {
+    // yaml stops expanding aliases past maxAliasCount (an "alias bomb" grows exponentially).
+    root = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    fail(`unusable YAML: ${error instanceof Error ? error.message : String(error)}`);
+  }
   if (!isMapping(root)) fail('expected a mapping at the top level');
   const top = root as Mapping;
   let name = contextName;

@@ -533,6 +533,53 @@ export class FlameEmulator {
   }
 
   /**
+   * Fault: the session manager dies at once (SIGKILL): every client connection is destroyed
+   * with a TCP reset, with no GOAWAY and no status for calls in flight (clients see
+   * `read ECONNRESET`), then the server stops listening, keeping all state like `stop()`.
+   * `start()` listens again on the same port.
+   *
+   * @example
+   * ```ts
+   * await emu.kill(); // a unary call in flight fails at the transport, not with a status
+   * await emu.start();
+   * ```
+   */
+  async kill(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    // grpc-js keeps its HTTP/2 sessions in a private map; their sockets are what a killed
+    // process would leave behind.
+    const sessions = (server as unknown as { sessions?: Map<{ socket?: import('node:net').Socket }, unknown> }).sessions;
+    for (const session of sessions?.keys() ?? []) {
+      const socket = session.socket;
+      if (socket && typeof socket.resetAndDestroy === 'function' && !socket.destroyed) socket.resetAndDestroy();
+      else socket?.destroy();
+    }
+    this.server = undefined;
+    this.scheduler.deactivate();
+    this.registry.clearTimers();
+    this.registry.abortAll(grpc.status.UNAVAILABLE, flameMessages.streamBroken);
+    server.forceShutdown();
+  }
+
+  /**
+   * Fault: the next `count` CloseSession calls race a task launch, as seen on a real session
+   * manager: the close succeeds while the lowest Pending task is being handed to an
+   * executor; that task is not cancelled, runs, and ends (Succeed, Failed) inside the
+   * Closed session.
+   *
+   * @example
+   * ```ts
+   * emu.raceNextClose();
+   * await firstValueFrom(session.close()); // ok, yet task 1 then runs and succeeds
+   * ```
+   */
+  raceNextClose(count: number = 1): void {
+    if (!(Number.isInteger(count) && count >= 0)) throw new FlameEmulatorError('raceNextClose needs a count >= 0');
+    this.store.closeRaces = count;
+  }
+
+  /**
    * Stop, then start again on the same port (a session-manager restart).
    *
    * @example

@@ -85,12 +85,32 @@ export class TaskScheduler {
       workAvailable: (session) => this.schedule(session),
       sessionCreated: (session) => this.schedule(session),
       sessionEnded: (session) => this.releaseSession(session),
+      raceWon: (session, task) => this.launchOrphan(session, task),
     };
   }
+
+  /**
+   * Runs a task on an executor of its own, outside the session's executors (which the close
+   * released): the task that escaped a CloseSession race runs to its end in the Closed session.
+   */
+  private launchOrphan(session: SessionRecord, task: TaskRecord): void {
+    const registration = this.handlers.get(session.application);
+    if (!registration) {
+      this.orphans.push({ session, task }); // runs once a handler is registered
+      return;
+    }
+    this.start({ id: randomUUID(), session }, task, registration);
+  }
+
+  private readonly orphans: { session: SessionRecord; task: TaskRecord }[] = [];
 
   /** Installs a handler for an application and picks up its pending work. */
   register(application: string, handler: FlameTaskHandler, options: FlameHandleOptions): void {
     this.handlers.set(application, { handler, options });
+    for (const orphan of this.orphans.filter((o) => o.session.application === application)) {
+      this.orphans.splice(this.orphans.indexOf(orphan), 1);
+      if (orphan.task.state === TaskState.Pending) this.launchOrphan(orphan.session, orphan.task);
+    }
     for (const session of this.store.sessions.values()) {
       if (session.application === application) this.schedule(session);
     }

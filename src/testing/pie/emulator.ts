@@ -369,6 +369,9 @@ export class PieEmulator {
     });
     actor.identity = identity;
     this.actors.set(socket, actor);
+    actor.undeliverable = (frame) => {
+      if (frame.type === 'process_event') this.engine.processes.get(frame.process_id)?.rebuffer(frame);
+    };
     socket.on('message', (data: RawData, isBinary: boolean) => {
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
       if (this.profile.gateway) {
@@ -405,7 +408,7 @@ export class PieEmulator {
       return;
     }
     if (this.engine.detachMode !== 'designed') return;
-    for (const id of [...actor.attachedProcesses]) this.engine.processes.get(id)?.detach();
+    for (const id of [...actor.attachedProcesses]) this.engine.processes.get(id)?.detach(true);
     actor.attachedProcesses.clear();
     this.engine.workflows.detachConnection(actor);
     failPendingMcp(actor);

@@ -6,7 +6,8 @@ import { Observable, OperatorFunction, Subscription } from 'rxjs';
  * Observable completes; a later source value switches to following it. The same as
  * `switchMap((v) => concat(of(v), follow(v)))` with one subscriber instead of four per call:
  * every task submission goes through it. A source that completes without a value
- * completes the output.
+ * completes the output. `emitFirst(value)` returning false leaves the source value out
+ * (the followed Observable speaks for it: a reconciled task that has already ended).
  *
  * @example
  * ```ts
@@ -14,7 +15,10 @@ import { Observable, OperatorFunction, Subscription } from 'rxjs';
  * createTask(client, sessionId, input).pipe(followCreated((t) => watchTask(client, sessionId, t.id)));
  * ```
  */
-export function followCreated<T, R>(follow: (value: T) => Observable<R>): OperatorFunction<T, T | R> {
+export function followCreated<T, R>(
+  follow: (value: T) => Observable<R>,
+  emitFirst?: (value: T) => boolean,
+): OperatorFunction<T, T | R> {
   return (source) =>
     new Observable<T | R>((subscriber) => {
       let following: Subscription | undefined;
@@ -26,7 +30,7 @@ export function followCreated<T, R>(follow: (value: T) => Observable<R>): Operat
           next: (value) => {
             following?.unsubscribe();
             followDone = false;
-            subscriber.next(value);
+            if (emitFirst === undefined || emitFirst(value)) subscriber.next(value);
             if (subscriber.closed) return;
             let inner: Observable<R>;
             try {

@@ -15,7 +15,13 @@ import type { PieUint } from '../../../transport/ws/messages.js';
 export function encodeProcessInput(input: unknown): string {
   if (typeof input === 'string') return input;
   if (input === undefined) return '{}';
-  const text = JSON.stringify(input);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(input);
+  } catch (error) {
+    // A circular structure, a BigInt, a throwing toJSON: never the raw TypeError.
+    throw new PieError(`process input cannot be sent as JSON: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, { cause: error });
+  }
   if (text === undefined) throw new PieError(`process input of type ${typeof input} cannot be sent as JSON`);
   return text;
 }
