@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { decode, encode } from '@msgpack/msgpack';
 import { PieClient as UpstreamClient } from '@pie-project/client';
 import { count, firstValueFrom, lastValueFrom } from 'rxjs';
 import WebSocket from 'ws';
@@ -49,9 +50,7 @@ async function measure(ping: () => Promise<unknown>, run: () => Promise<number>)
 }
 
 async function oursRound(url: string, program: string): Promise<Round> {
-  const client = await PieClient.connect(`${url}/v1/ws`, { username: 'bench' }, {
-    webSocketFactory: (target) => new WebSocket(target, { headers: { 'x-pie-identity': IDENTITY }, perMessageDeflate: false }) as never,
-  });
+  const client = await PieClient.connect(url, undefined, { identity: IDENTITY, generation: '0.5' });
   try {
     return await measure(
       () => firstValueFrom(client.ping()),
@@ -59,6 +58,42 @@ async function oursRound(url: string, program: string): Promise<Round> {
     );
   } finally {
     client.close();
+  }
+}
+
+/** The floor: bare `ws` + @msgpack/msgpack, one pending request, no client at all. */
+async function floorRound(url: string, program: string): Promise<Round> {
+  const socket = new WebSocket(`${url}/v1/ws`, { headers: { 'x-pie-identity': IDENTITY }, perMessageDeflate: false });
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  let waiting: ((frame: Record<string, unknown>) => void) | undefined;
+  socket.on('message', (data: Buffer, binary: boolean) => {
+    if (binary) waiting?.(decode(data) as Record<string, unknown>);
+  });
+  const next = (): Promise<Record<string, unknown>> => new Promise((resolve) => (waiting = resolve));
+  let corrId = 0;
+  try {
+    return await measure(
+      async () => {
+        const answer = next();
+        socket.send(encode({ type: 'ping', corr_id: ++corrId }));
+        await answer;
+      },
+      async () => {
+        let events = 0;
+        let done!: () => void;
+        const finished = new Promise<void>((resolve) => (done = resolve));
+        waiting = (frame) => {
+          if (frame['type'] !== 'process_event') return;
+          events++;
+          if (frame['event'] === 'return' || frame['event'] === 'error') done();
+        };
+        socket.send(encode({ type: 'launch_process', corr_id: ++corrId, inferlet: program, input: JSON.stringify({ n: EVENTS_N }), capture_outputs: true }));
+        await finished;
+        return events;
+      },
+    );
+  } finally {
+    socket.close();
   }
 }
 
@@ -113,6 +148,7 @@ async function main(): Promise<void> {
     'flame-pie-rx': (): Promise<Round> => oursRound(url, program),
     '@pie-project/client 0.5.2': (): Promise<Round> => upstreamJsRound(url, program),
     'pie-client 0.5.3 (Python)': (): Promise<Round> => upstreamPythonRound(url, program, python),
+    'floor: bare ws + msgpack (not a client)': (): Promise<Round> => floorRound(url, program),
   };
   const rounds = new Map<string, Round[]>(Object.keys(clients).map((name) => [name, []]));
   for (const run of Object.values(clients)) await run(); // warm-up
@@ -128,7 +164,7 @@ async function main(): Promise<void> {
     events: median(rs.map((r) => r.events)),
   }));
   const ours = rows[0]!;
-  const best = (pick: (r: (typeof rows)[number]) => number): number => Math.min(...rows.slice(1).map(pick));
+  const best = (pick: (r: (typeof rows)[number]) => number): number => Math.min(...rows.slice(1, 3).map(pick));
   console.log(`rounds ${ROUNDS} (median), ${PINGS} pings, one process of ${ours.events} events; ratio = best baseline / ours (≥ 1: ours at least as fast)`);
   console.log('| client | ping RTT µs | client CPU per ping µs | process events wall ms | client CPU per event µs |');
   console.log('|---|---|---|---|---|');

@@ -20,10 +20,10 @@ interface Completion {
  *
  * @example
  * ```ts
- * const { completionTokens, refusal } = await main(); // => 8, 401
+ * const { completionTokens, refusal, generation } = await main(); // => 8, 401, '0.5'
  * ```
  */
-export async function main(): Promise<{ completionTokens: number; refusal: number; object: string }> {
+export async function main(): Promise<{ completionTokens: number; refusal: number; object: string; generation: string }> {
   const emu = await PieEmulator.start({ generation: '0.5', tokenDelayMs: 0 });
   try {
     // Without the identity header the upgrade is refused, as the real gateway refuses it.
@@ -32,15 +32,12 @@ export async function main(): Promise<{ completionTokens: number; refusal: numbe
       socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
       socket.on('error', () => undefined);
     });
-    const client = await PieClient.connect(`${emu.url}/v1/ws`, { username: 'docs' }, {
-      heartbeat: false,
-      webSocketFactory: (url) => new WebSocket(url, { headers: { 'x-pie-identity': 'default/docs' } }) as never,
-    });
+    const client = await PieClient.connect(emu.url, undefined, { identity: 'default/docs', heartbeat: false });
     try {
       const completion = await lastValueFrom(
-        client.launchProcess('compat-openai@0.1.0', { prompt: 'Hello', max_tokens: 8 }).pipe(returnValue<Completion>()),
+        client.launchProcess('compat-openai', { prompt: 'Hello', max_tokens: 8 }).pipe(returnValue<Completion>()),
       );
-      return { completionTokens: completion.usage.completion_tokens, refusal, object: completion.object };
+      return { completionTokens: completion.usage.completion_tokens, refusal, object: completion.object, generation: client.generation };
     } finally {
       client.close();
     }

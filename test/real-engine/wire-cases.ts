@@ -330,6 +330,47 @@ export const WIRE_CASES: WireCase[] = [
       ]);
     },
   },
+  {
+    name: 'a Python script program sends files (name nil, and a sanitised name) and a message',
+    python: true,
+    run: (target) =>
+      withDriver(target, async (d) => {
+        const source =
+          'def wire_files():\n    import wit_world.imports.session as s\n    s.send_file(b"raw bytes")\n' +
+          '    s.send_file_as(b"png bytes", "out/../x.png")\n    s.send("hello")\n    return {"ok": True}\n';
+        const bytes = new TextEncoder().encode(source);
+        const digest = bytesToHex(blake3(bytes));
+        const version = `0.${parseInt(digest.slice(0, 4), 16)}.${parseInt(digest.slice(4, 8), 16)}`;
+        const manifest = `[package]\nname = "wire-files"\nversion = "${version}"\n\n[runtime]\nlanguage = "python"\nentry = "wire_files"\ncall = "kwargs"\n`;
+        target.emulator?.registerInferlet(`wire-files@${version}`, (ctx) => {
+          ctx.sendFile(new TextEncoder().encode('raw bytes'));
+          ctx.sendFile(new TextEncoder().encode('png bytes'), 'out/../x.png');
+          ctx.send('hello');
+          return '{"ok": true}';
+        });
+        const upload = { type: 'add_program', program_hash: digest, manifest, force_overwrite: true, chunk_index: 0, total_chunks: 1, chunk_data: bytes };
+        return [
+          { step: 'upload', frames: normaliseStep(await d.request(upload)) },
+          { step: 'launch', frames: normaliseStep((await launch(d, `wire-files@${version}`, {})).frames) },
+        ];
+      }),
+    check(steps) {
+      expect(byStep(steps, 'upload')).toEqual([response(1, true, 'Program installed successfully'), TURN_DONE]);
+      const file = (text: string, name: string | null): NormalFrame => ({
+        type: 'file', process_id: '<id>', file_hash: bytesToHex(blake3(new TextEncoder().encode(text))),
+        chunk_index: 0, total_chunks: 1, chunk_data: new TextEncoder().encode(text), name,
+      });
+      const launched = byStep(steps, 'launch').map((f) => (f['chunk_data'] instanceof Uint8Array ? { ...f, chunk_data: new Uint8Array(f['chunk_data']) } : f));
+      expect(launched).toEqual([
+        response(2, true, '<id>'),
+        file('raw bytes', null),
+        file('png bytes', 'x.png'),
+        { type: 'process_event', process_id: '<id>', event: 'message', value: 'hello' },
+        { type: 'process_event', process_id: '<id>', event: 'return', value: '{"ok": true}' },
+        TURN_DONE,
+      ]);
+    },
+  },
 ];
 
 export { resultOf };

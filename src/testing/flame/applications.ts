@@ -60,6 +60,7 @@ export class ApplicationRegistry {
     if (problem) return problem;
     const record = this.byName.get(name);
     if (!record) return flameMessages.applicationNotFound(name);
+    if (record.disabled) return flameMessages.applicationNotEnabled(name);
     if (hasOpenSessions()) return flameMessages.applicationUpdateOpenSessions(name);
     record.spec = normalizeApplicationSpec(spec);
     return undefined;
@@ -70,6 +71,11 @@ export class ApplicationRegistry {
     if (hasOpenSessions()) return flameMessages.applicationUnregisterOpenSessions(name);
     if (!this.byName.delete(name)) return flameMessages.applicationDeleteFailed(name);
     return undefined;
+  }
+
+  /** Forgets an application (0.7 lifecycle: a Disabled one whose last open session ended). */
+  remove(name: string): void {
+    this.byName.delete(name);
   }
 
   /** The application, or NOT_FOUND with the filesystem engine's text. */
@@ -84,9 +90,9 @@ export class ApplicationRegistry {
     return this.byName.get(name);
   }
 
-  /** Every application. */
+  /** Every application, sorted by name (a real 0.6 server lists them so, flame-0.6-observed.md). */
   all(): ApplicationRecord[] {
-    return [...this.byName.values()];
+    return [...this.byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 }
 

@@ -4,23 +4,24 @@
 // states, faults, observation).
 import * as grpc from '@grpc/grpc-js';
 import os from 'node:os';
-import { FLAME_FRONTEND_METHODS, FrontendService06, FrontendService07 } from '../../transport/grpc/frontend-06.js';
 import { SessionState, TaskState, type ApplicationSpec } from '../../gen/flame/v1/types.js';
 import { ApplicationRegistry, defaultApplicationSpecs } from './applications.js';
 import { CallRegistry, type FlameCallRecord, type FlameCancelledCall } from './call-registry.js';
 import { FlameEmulatorError, RpcFailure } from './errors.js';
 import { type FrontendHandlers, createFrontendService } from './frontend-service.js';
+import { type EmulatorService, emulatorServices } from './services.js';
 import type { FlameHandleOptions, FlameTaskHandler } from './handler.js';
 import { FlameEventCode, flameMessages } from './messages.js';
 import { checkCallLogLimit, checkHandleOptions } from './option-checks.js';
 import { TaskScheduler } from './scheduler.js';
+import { BindPacer, type FlamePacingOptions, flamePacing, pacedService } from './pacing.js';
 import { parseClusterResreq } from './spec-compare.js';
 import { FlameStore, type TransitionOptions } from './state.js';
 import { validateApplicationSpec } from './validate.js';
 import { WatchTasksStreams } from './watch-tasks-service.js';
+import type { FlameEmulatorVersion } from './services.js';
 
-/** The Flame version an emulator serves; `'both'` serves every RPC of either. */
-export type FlameEmulatorVersion = '0.6' | '0.7' | 'both';
+export type { FlameEmulatorVersion } from './services.js';
 import { FlameCacheEmulator } from './cache/cache-emulator.js';
 import type { FlameCacheVersion } from '../../model/flame/cache-types.js';
 
@@ -47,7 +48,7 @@ export interface FlameEmulatorOptions {
   clusterResreq?: string;
   /** Resolution of session/task/application times (default 'second', like the fs engine). */
   timestampResolution?: 'second' | 'millisecond';
-  /** Shuffle list answers (default true), to catch clients that depend on order. */
+  /** Shuffle list answers (default true), to catch clients that depend on order; applications are always listed sorted by name, as the real server does. */
   shuffleLists?: boolean;
   /** Largest accepted request in bytes (default 4 MiB, like the real server). */
   maxReceiveMessageBytes?: number;
@@ -71,6 +72,12 @@ export interface FlameEmulatorOptions {
    * (default 10 000; 0 keeps none; `Infinity` keeps all). A non-negative integer or Infinity.
    */
   callLogLimit?: number;
+  /**
+   * Pace like a real session manager (see `FlamePacingOptions`): a small executor pool,
+   * a per-task turnaround, one executor bound per session per scheduling interval, and a
+   * steady CreateTask latency. Default: no pacing (executors at once, no latency).
+   */
+  pacing?: FlamePacingOptions;
   /**
    * Also start an object cache emulator on its own port (`cache`, `cacheEndpoint`), speaking
    * '0.6' (Arrow Flight) or '0.7' (ObjectCacheService); `true` means the version of this
@@ -125,13 +132,16 @@ export class FlameEmulator {
     this.watchTasks.controls.coalesce = options.coalesceWatchStates ?? false;
     if (options.clusterResreq !== undefined) this.store.clusterResreq = parseClusterResreq(options.clusterResreq);
     this.scheduler = new TaskScheduler(this.store, options.nodeName ?? os.hostname());
-    this.service = createFrontendService({
+    const pacing = flamePacing(options.pacing);
+    if (pacing) this.scheduler.pacer = new BindPacer(pacing);
+    const service = createFrontendService({
       store: this.store,
       scheduler: this.scheduler,
       registry: this.registry,
       shuffleLists: options.shuffleLists ?? true,
       watchTasks: this.watchTasks,
     });
+    this.service = pacing ? pacedService(service, pacing) : service;
     this.boundPort = options.port ?? 0;
   }
 
@@ -523,6 +533,53 @@ export class FlameEmulator {
   }
 
   /**
+   * Fault: the session manager dies at once (SIGKILL): every client connection is destroyed
+   * with a TCP reset, with no GOAWAY and no status for calls in flight (clients see
+   * `read ECONNRESET`), then the server stops listening, keeping all state like `stop()`.
+   * `start()` listens again on the same port.
+   *
+   * @example
+   * ```ts
+   * await emu.kill(); // a unary call in flight fails at the transport, not with a status
+   * await emu.start();
+   * ```
+   */
+  async kill(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    // grpc-js keeps its HTTP/2 sessions in a private map; their sockets are what a killed
+    // process would leave behind.
+    const sessions = (server as unknown as { sessions?: Map<{ socket?: import('node:net').Socket }, unknown> }).sessions;
+    for (const session of sessions?.keys() ?? []) {
+      const socket = session.socket;
+      if (socket && typeof socket.resetAndDestroy === 'function' && !socket.destroyed) socket.resetAndDestroy();
+      else socket?.destroy();
+    }
+    this.server = undefined;
+    this.scheduler.deactivate();
+    this.registry.clearTimers();
+    this.registry.abortAll(grpc.status.UNAVAILABLE, flameMessages.streamBroken);
+    server.forceShutdown();
+  }
+
+  /**
+   * Fault: the next `count` CloseSession calls race a task launch, as seen on a real session
+   * manager: the close succeeds while the lowest Pending task is being handed to an
+   * executor; that task is not cancelled, runs, and ends (Succeed, Failed) inside the
+   * Closed session.
+   *
+   * @example
+   * ```ts
+   * emu.raceNextClose();
+   * await firstValueFrom(session.close()); // ok, yet task 1 then runs and succeeds
+   * ```
+   */
+  raceNextClose(count: number = 1): void {
+    if (!(Number.isInteger(count) && count >= 0)) throw new FlameEmulatorError('raceNextClose needs a count >= 0');
+    this.store.closeRaces = count;
+  }
+
+  /**
    * Stop, then start again on the same port (a session-manager restart).
    *
    * @example
@@ -551,29 +608,11 @@ export class FlameEmulator {
   }
 
   /**
-   * Every gRPC service the emulator's server offers, in one place: the Frontend of the
-   * configured version, and UNIMPLEMENTED (empty message) for the other version's names.
-   * Further services of the same cluster go here too.
+   * Every gRPC service the emulator's server offers, in one place (`emulatorServices`):
+   * further services of the same cluster are added there.
    */
-  private services(): { definition: grpc.ServiceDefinition; implementation: grpc.UntypedServiceImplementation }[] {
-    const version = this.version;
-    const serve = (definition: Record<string, unknown>) => ({
-      definition: definition as unknown as grpc.ServiceDefinition,
-      implementation: pick(this.service, Object.keys(definition)),
-    });
-    if (version === 'both') return [serve(FLAME_FRONTEND_METHODS)];
-    const own: Record<string, unknown> = version === '0.6' ? FrontendService06 : FrontendService07;
-    const other: Record<string, unknown> = version === '0.6' ? FrontendService07 : FrontendService06;
-    const missing = Object.fromEntries(Object.entries(other).filter(([name]) => !(name in own)));
-    return [
-      serve(own),
-      {
-        definition: missing as unknown as grpc.ServiceDefinition,
-        implementation: Object.fromEntries(
-          Object.keys(missing).map((name) => [name, unimplementedHandler(this.registry, name)]),
-        ),
-      },
-    ];
+  private services(): EmulatorService[] {
+    return emulatorServices(this.version, this.service, this.registry);
   }
 
   private listen(): Promise<void> {
@@ -606,22 +645,3 @@ export class FlameEmulator {
   }
 }
 
-function pick(handlers: FrontendHandlers, names: string[]): grpc.UntypedServiceImplementation {
-  const all = handlers as unknown as grpc.UntypedServiceImplementation;
-  return Object.fromEntries(names.map((name) => [name, all[name]!]));
-}
-
-/**
- * A handler for an RPC the emulated version does not have: UNIMPLEMENTED with an empty
- * message before reading anything, as tonic answers (flame-0.7.md 2.11). The call is logged.
- */
-function unimplementedHandler(registry: CallRegistry, method: string): grpc.UntypedHandleCall {
-  return (call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>, callback?: grpc.sendUnaryData<unknown>) => {
-    const active = { method, streaming: false, finished: false, abort: () => {} };
-    registry.begin(active, (call as { request?: unknown }).request);
-    registry.end(active);
-    const error = Object.assign(new Error(''), { code: grpc.status.UNIMPLEMENTED, details: '' });
-    if (typeof callback === 'function') callback(error, null);
-    else (call as grpc.ServerWritableStream<unknown, unknown>).emit('error', error);
-  };
-}

@@ -90,9 +90,11 @@ export function createFrontendService(deps: FrontendDependencies): FrontendHandl
     if (state !== undefined && ApplicationState[state] === undefined) {
       throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.invalidFilter('state'));
     }
-    // Applications are never Disabled in the emulator (no 0.7 lifecycle modelled).
-    const all = state === undefined || state === ApplicationState.Enabled ? apps.all() : [];
-    return { applications: shuffled(all.map(applicationToProto), deps.shuffleLists) };
+    const all = apps
+      .all()
+      .filter((a) => state === undefined || (state === ApplicationState.Disabled) === (a.disabled === true));
+    // Not shuffled: the real 0.6 server lists applications sorted by name (flame-0.6-observed.md).
+    return { applications: all.map(applicationToProto) };
   };
   const listExecutors = () => ({
     executors: shuffled(
@@ -145,6 +147,7 @@ export function createFrontendService(deps: FrontendDependencies): FrontendHandl
       return result(apps.register(req.name, spec));
     }),
     unregisterApplication: unary('unregisterApplication', (req) => {
+      if (store.version === '0.7') return result(store.disableApplication(req.name));
       const failure = apps.unregister(req.name, () => store.hasOpenSessions(req.name));
       if (failure === undefined) {
         for (const session of [...store.sessions.values()]) {

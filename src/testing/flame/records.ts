@@ -94,6 +94,8 @@ export interface ApplicationRecord {
   readonly name: string;
   spec: ApplicationSpec;
   readonly creationTime: number;
+  /** 0.7 lifecycle: unregistered while sessions remained; removed once none is open. */
+  disabled?: boolean;
 }
 
 /**

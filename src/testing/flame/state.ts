@@ -20,6 +20,8 @@ import { firstSpecMismatch, resolveResreq } from './spec-compare.js';
 export interface StoreHooks {
   /** A session may have new pending work. */
   workAvailable(session: SessionRecord): void;
+  /** CloseSession lost the race: `task` was being launched and runs in the closed session. */
+  raceWon?(session: SessionRecord, task: TaskRecord): void;
   /** A session was created: it may need its minimum of executors. */
   sessionCreated(session: SessionRecord): void;
   /** A session was closed or deleted: its executors must go. */
@@ -67,8 +69,12 @@ export class FlameStore {
   createSession(id: string, spec: SessionSpec | undefined): SessionRecord {
     if (!spec) throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.sessionSpecMissing);
     const resreq = resolveResreq(spec.resreq, this.clusterResreq);
-    if (!this.applications.find(spec.application)) {
+    const application = this.applications.find(spec.application);
+    if (!application) {
       throw new RpcFailure(status.NOT_FOUND, flameMessages.applicationNotFound(spec.application));
+    }
+    if (application.disabled) {
+      throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.applicationNotEnabled(spec.application));
     }
     if (this.sessions.has(id)) throw new RpcFailure(status.ALREADY_EXISTS, flameMessages.sessionAlreadyExists(id));
     const v07 = this.version === '0.7';
@@ -110,6 +116,9 @@ export class FlameStore {
     if (existing.state === SessionState.Closed) {
       throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.sessionNotOpen(id));
     }
+    if (this.applications.find(existing.application)?.disabled) {
+      throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.applicationNotEnabled(existing.application));
+    }
     if (spec && resreq) {
       const mismatch = firstSpecMismatch(existing, {
         application: spec.application,
@@ -136,19 +145,47 @@ export class FlameStore {
       throw new RpcFailure(status.INTERNAL, flameMessages.closeWithRunningTasks);
     }
     const closedAt = this.time.stamp();
+    // The CloseSession race (flame-0.6-observed): a task being handed to an executor at
+    // this moment escapes the cancellation and then runs inside the closed session.
+    const handedOver = this.closeRaces > 0 ? this.lowestPending(session) : undefined;
+    if (handedOver) this.closeRaces -= 1;
     session.state = SessionState.Closed;
     session.completionTime = closedAt;
     session.pending.clear();
     if (session.counts[TaskState.Pending]! > 0) {
       for (const task of session.tasks.values()) {
-        if (task.state === TaskState.Pending) {
+        if (task.state === TaskState.Pending && task !== handedOver) {
           this.transition(session, task, TaskState.Cancelled, { completionTime: closedAt });
         }
       }
     }
     this.hooks.sessionEnded(session);
+    if (handedOver) this.hooks.raceWon?.(session, handedOver);
     for (const stream of [...session.watchStreams]) stream.sessionEnded();
+    this.#removeIfDisabled(session.application);
     return session;
+  }
+
+  /**
+   * UnregisterApplication under 0.7 (flame-0.7.md 3.6, design): an idempotent Enabled →
+   * Disabled, even with open sessions; the application and its closed sessions are removed
+   * once no session of it is open (here at once, not by a 1 s background pass). Unknown:
+   * Result −1.
+   */
+  disableApplication(name: string): string | undefined {
+    const application = this.applications.find(name);
+    if (!application) return flameMessages.applicationDeleteFailed(name);
+    application.disabled = true;
+    this.#removeIfDisabled(name);
+    return undefined;
+  }
+
+  #removeIfDisabled(name: string): void {
+    if (!this.applications.find(name)?.disabled) return;
+    const sessions = [...this.sessions.values()].filter((s) => s.application === name);
+    if (sessions.some((s) => s.state !== SessionState.Closed)) return;
+    for (const session of sessions) this.dropSession(session);
+    this.applications.remove(name);
   }
 
   /**
@@ -179,6 +216,17 @@ export class FlameStore {
     this.hooks.workAvailable(session);
     this.hooks.sessionCreated(session);
     return session;
+  }
+
+  /** CloseSession calls still to lose the race against a task launch (`FlameEmulator.raceNextClose`). */
+  closeRaces = 0;
+
+  private lowestPending(session: SessionRecord): TaskRecord | undefined {
+    let lowest: TaskRecord | undefined;
+    for (const task of session.tasks.values()) {
+      if (task.state === TaskState.Pending && (!lowest || task.id < lowest.id)) lowest = task;
+    }
+    return lowest;
   }
 
   /** GetSession: NOT_FOUND with the bare id. */

@@ -125,6 +125,9 @@ export function applicationToProto(app: ApplicationRecord): Application {
   return {
     metadata: { id: app.name, name: app.name },
     spec,
-    status: { state: ApplicationState.Enabled, creationTime: BigInt(app.creationTime) },
+    status: {
+      state: app.disabled ? ApplicationState.Disabled : ApplicationState.Enabled,
+      creationTime: BigInt(app.creationTime),
+    },
   };
 }

@@ -2,10 +2,9 @@
 // engine's MessagePack protocol byte for byte (see docs of each option for where the
 // emulator chooses behaviour the protocol reference leaves open).
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
-import type { Duplex } from 'node:stream';
 import { encode } from '@msgpack/msgpack';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { parseAuthorizedKey, type AuthorizedKey } from './auth-keys.js';
@@ -24,11 +23,9 @@ import { PIE_TEXT } from './strings.js';
 import { WorkflowStepError } from './workflow-eval.js';
 import { WorkflowTable } from './workflow-table.js';
 import { compatPrograms } from './generations/compat-programs.js';
-import { decodeGatewayFrame } from './generations/gateway-decode.js';
+import { listenGateway, receiveGatewayFrame } from './generations/gateway-front.js';
 import type { GatewaySettings } from './generations/gateway-handlers.js';
-import { gatewayHttpOutcome, rawHttpAnswer } from './generations/gateway-http.js';
 import { routeGatewayMessage } from './generations/gateway-router.js';
-import { badClientFrame } from './generations/gateway-texts.js';
 import { GENERATIONS, type GenerationProfile, type PieGeneration } from './generations/profile.js';
 
 /** Options of `PieEmulator.start`. */
@@ -59,6 +56,12 @@ export interface PieEmulatorOptions {
   models?: string[];
   /** Registry base URL named in the 404 text for unknown programs (default `https://registry.pie-project.org`). */
   registryUrl?: string;
+  /**
+   * Whether the registry answers (default true: unknown programs get its 404 text). False:
+   * the text of a registry nobody listens on, `Failed to download manifest from <url>: error
+   * sending request for url (<url>)`, as a real engine with an unreachable registry says.
+   */
+  registryReachable?: boolean;
   /** Simulated compile time of an upload's final chunk, blocking only that connection (default 0). */
   installDelayMs?: number;
   /**
@@ -146,6 +149,7 @@ export class PieEmulator {
       }),
       models: options.models ?? ['default'],
       registryUrl: (options.registryUrl ?? 'https://registry.pie-project.org').replace(/\/+$/, ''),
+      registryReachable: options.registryReachable ?? true,
       installDelayMs: options.installDelayMs ?? 0,
       detachMode,
       sleep: (ms) => this.sleep(ms),
@@ -154,16 +158,7 @@ export class PieEmulator {
       const builtins = compatPrograms(this.engine.models[0] ?? 'default', options.tokenDelayMs ?? 10);
       for (const [id, handler] of Object.entries(builtins)) programs.register(id, handler);
     }
-    if (http) {
-      http.on('request', (request, response) => {
-        const outcome = gatewayHttpOutcome(request, this.engine.models);
-        const answer = 'answer' in outcome ? outcome.answer : { status: 400, headers: {}, body: '' };
-        response.writeHead(answer.status, answer.headers).end(request.method === 'HEAD' ? undefined : answer.body);
-      });
-      http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
-    } else {
-      server.on('connection', (socket, request) => this.accept(socket, request.socket.setNoDelay.bind(request.socket)));
-    }
+    if (!http) server.on('connection', (socket, request) => this.accept(socket, request.socket.setNoDelay.bind(request.socket)));
   }
 
   /** The protocol generation this emulator speaks. */
@@ -171,19 +166,9 @@ export class PieEmulator {
     return this.profile.generation;
   }
 
-  private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const outcome = gatewayHttpOutcome(request, this.engine.models);
-    if ('answer' in outcome) {
-      socket.end(rawHttpAnswer(outcome.answer, request.method === 'HEAD'));
-      return;
-    }
-    this.server.handleUpgrade(request, socket, head, (ws) => {
-      this.accept(ws, request.socket.setNoDelay.bind(request.socket), outcome.identity);
-    });
-  }
-
   /**
-   * Starts an emulator listening on `ws://127.0.0.1:<port>` (any path accepted).
+   * Starts an emulator listening on `ws://127.0.0.1:<port>` (generation 0.4: any path accepted;
+   * 0.5/0.6: the WebSocket on `/v1/ws` with `x-pie-identity`, as the gateway).
    *
    * @example
    * ```ts
@@ -204,13 +189,14 @@ export class PieEmulator {
     const host = options.host ?? '127.0.0.1';
     const port = options.port ?? 0;
     if (GENERATIONS[generation].gateway) {
-      const http = createServer();
-      const server = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024, perMessageDeflate: false });
-      await new Promise<void>((resolve, reject) => {
-        http.once('error', reject);
-        http.listen(port, host, () => resolve());
-      });
-      return new PieEmulator(server, http, options, auth, maxUploadMb);
+      // The front answers HTTP before the emulator exists only with the configured models.
+      let emulator: PieEmulator | undefined;
+      const models = options.models ?? ['default'];
+      const front = await listenGateway(host, port, () => models, (ws, request, identity) =>
+        emulator?.accept(ws, request.socket.setNoDelay.bind(request.socket), identity),
+      );
+      emulator = new PieEmulator(front.sockets, front.http, options, auth, maxUploadMb);
+      return emulator;
     }
     const server = new WebSocketServer({ host, port, maxPayload: 64 * 1024 * 1024, perMessageDeflate: false });
     await new Promise<void>((resolve, reject) => {
@@ -261,8 +247,9 @@ export class PieEmulator {
    * Registers the code of program `name@major.minor.patch`; the program then exists
    * (`check_program` → `true`) and launches run `handler`. Returning a string produces a
    * `return` event (other values are JSON-serialized, `undefined` → `""`); throwing produces an
-   * `error` event with the error's message. Uploaded programs without registered code fail
-   * with `No 'run' function found` when launched.
+   * `error` event with the error's message. Uploads must be WebAssembly components (see
+   * `buildComponent`); an uploaded component without a `run` export fails with `No 'run'
+   * interface found` when launched, one without registered code with the emulator's own text.
    *
    * @example
    * ```ts
@@ -382,9 +369,17 @@ export class PieEmulator {
     });
     actor.identity = identity;
     this.actors.set(socket, actor);
+    actor.undeliverable = (frame) => {
+      if (frame.type === 'process_event') this.engine.processes.get(frame.process_id)?.rebuffer(frame);
+    };
     socket.on('message', (data: RawData, isBinary: boolean) => {
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-      if (this.profile.gateway) return this.receiveGateway(actor, isBinary ? bytes : bytes.toString('utf8'));
+      if (this.profile.gateway) {
+        return receiveGatewayFrame(this.profile, actor, isBinary ? bytes : bytes.toString('utf8'), (message) => {
+          this.log(actor, message);
+          routeGatewayMessage(this.engine, this.gateway, actor, message);
+        });
+      }
       if (!isBinary) return;
       const message = decodeClientFrame(bytes);
       if (!message) return;
@@ -403,19 +398,6 @@ export class PieEmulator {
     if (this.received.length > this.receivedLimit) this.received.splice(0, this.received.length - this.receivedLimit);
   }
 
-  /** A gateway reads binary MessagePack and JSON text; what it cannot decode gets an error text frame. */
-  private receiveGateway(actor: ConnectionActor, frame: Uint8Array | string): void {
-    const decoded = decodeGatewayFrame(this.profile, frame);
-    if ('error' in decoded) {
-      // Seen on 0.5.2: until a first frame decodes, undecodable ones are dropped unanswered.
-      if (actor.gatewaySession) actor.enqueue(() => actor.sendText(badClientFrame(decoded.error)));
-      return;
-    }
-    actor.gatewaySession = true;
-    this.log(actor, decoded.message);
-    routeGatewayMessage(this.engine, this.gateway, actor, decoded.message);
-  }
-
   private disconnect(socket: WebSocket, actor: ConnectionActor): void {
     this.actors.delete(socket);
     actor.markClosed();
@@ -426,7 +408,7 @@ export class PieEmulator {
       return;
     }
     if (this.engine.detachMode !== 'designed') return;
-    for (const id of [...actor.attachedProcesses]) this.engine.processes.get(id)?.detach();
+    for (const id of [...actor.attachedProcesses]) this.engine.processes.get(id)?.detach(true);
     actor.attachedProcesses.clear();
     this.engine.workflows.detachConnection(actor);
     failPendingMcp(actor);

@@ -85,6 +85,22 @@ function untilAborted<T>(signal: AbortSignal, promise: Promise<T>): Promise<T> {
 }
 
 /**
+ * The name a gateway writes on `file` chunks: the part after the last `/` or `\\`, without NUL,
+ * trimmed (seen on pie-server 0.5.2: `out/../x.png` arrives as `x.png`); nil when nothing is
+ * left (the emulator's choice), or when none was given.
+ *
+ * @example
+ * ```ts
+ * gatewayFileName('out/../x.png'); // => 'x.png'
+ * ```
+ */
+export function gatewayFileName(name: string | undefined): string | null {
+  if (name === undefined) return null;
+  const base = (name.split(/[\\/]/).pop() ?? '').replace(/\0/g, '').trim();
+  return base === '' || base === '.' || base === '..' ? null : base;
+}
+
+/**
  * Sends a blob from a process to its attached connection as `file` frames, all chunks
  * back-to-back in one queued item. Empty blobs and unattached processes produce nothing.
  *
@@ -102,7 +118,7 @@ export function sendProcessFile(process: EmulatedProcess, bytes: Uint8Array, nam
   const hash = hashBlob(bytes);
   target.enqueue(async () => {
     for (const [index, chunk] of chunks.entries()) {
-      await target.send(fileFrame(process.id, hash, index, chunks.length, chunk, process.fileNames ? (name ?? null) : undefined));
+      await target.send(fileFrame(process.id, hash, index, chunks.length, chunk, process.fileNames ? gatewayFileName(name) : undefined));
     }
   });
 }

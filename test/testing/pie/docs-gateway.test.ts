@@ -11,7 +11,7 @@ const blocks = (text: string, lang: string): string[] =>
 
 describe('docs/pie.md: gateway mode and the real engine', () => {
   it('the gateway example runs: an 8-token completion, a 401 without identity', async () => {
-    expect(await main()).toEqual({ completionTokens: 8, refusal: 401, object: 'text_completion' });
+    expect(await main()).toEqual({ completionTokens: 8, refusal: 401, object: 'text_completion', generation: '0.5' });
   });
 
   it("the guide's block makes the same calls as the example", () => {
@@ -19,9 +19,8 @@ describe('docs/pie.md: gateway mode and the real engine', () => {
     const example = readFileSync(new URL('../../../docs/examples/pie-gateway-emulator.ts', import.meta.url), 'utf8');
     for (const call of [
       "PieEmulator.start({ generation: '0.5', tokenDelayMs: 0 })",
-      "PieClient.connect(`${emu.url}/v1/ws`, { username: 'docs' }, {",
-      "webSocketFactory: (url) => new WebSocket(url, { headers: { 'x-pie-identity': 'default/docs' } }) as never,",
-      "client.launchProcess('compat-openai@0.1.0', { prompt: 'Hello', max_tokens: 8 })",
+      "PieClient.connect(emu.url, undefined, { identity: 'default/docs', heartbeat: false })",
+      "client.launchProcess('compat-openai', { prompt: 'Hello', max_tokens: 8 })",
     ]) {
       expect(block).toContain(call);
       expect(example).toContain(call);

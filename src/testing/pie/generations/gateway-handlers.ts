@@ -63,7 +63,14 @@ function launchExtras(msg: Msg<'launch_process'>): LaunchExtras | { error: strin
   return { props, session, files: new Map(Object.entries(msg.files ?? {})) };
 }
 
-/** `launch_process`: a failure ends silently; a launch's turn ends with its process. */
+/**
+ * `launch_process`: a failure ends silently; a launch's turn ends with its process.
+ *
+ * @example
+ * ```ts
+ * const turn = await gatewayLaunch(engine, settings, actor, msg); // { after: process.outcome }
+ * ```
+ */
 export async function gatewayLaunch(engine: Engine, settings: GatewaySettings, actor: ConnectionActor, msg: Msg<'launch_process'>): Promise<Turn> {
   const target = gatewayLaunchTarget(engine, settings, msg.inferlet);
   if ('error' in target) {
@@ -81,7 +88,14 @@ export async function gatewayLaunch(engine: Engine, settings: GatewaySettings, a
   return { after: process.outcome };
 }
 
-/** `attach_process`: ids match exactly; any identity may attach a process nobody holds. */
+/**
+ * `attach_process`: ids match exactly; any identity may attach a process nobody holds.
+ *
+ * @example
+ * ```ts
+ * await gatewayAttach(engine, actor, { type: 'attach_process', corr_id: 1, process_id: id });
+ * ```
+ */
 export async function gatewayAttach(engine: Engine, actor: ConnectionActor, msg: Msg<'attach_process'>): Promise<Turn> {
   if (!parseUuid(msg.process_id)) return actor.respond(msg.corr_id, false, PIE_TEXT.invalidProcessIdAttach).then(() => 'silent');
   const process = engine.processes.get(msg.process_id);
@@ -93,7 +107,15 @@ export async function gatewayAttach(engine: Engine, actor: ConnectionActor, msg:
   return { after: process.outcome };
 }
 
-/** `terminate_process`: any identity; the `Signal` error event goes out before the answer. */
+/**
+ * `terminate_process`: any identity; the `Signal` error event is queued before the answer (the
+ * engine writes the two from separate tasks, in either order).
+ *
+ * @example
+ * ```ts
+ * await gatewayTerminate(engine, actor, { type: 'terminate_process', corr_id: 2, process_id: id }); // 'silent'
+ * ```
+ */
 export async function gatewayTerminate(engine: Engine, actor: ConnectionActor, msg: Msg<'terminate_process'>): Promise<Turn> {
   if (!parseUuid(msg.process_id)) return actor.respond(msg.corr_id, false, PIE_TEXT.invalidProcessIdTerminate).then(() => 'done');
   const process = engine.processes.get(msg.process_id);
@@ -106,7 +128,14 @@ export async function gatewayTerminate(engine: Engine, actor: ConnectionActor, m
   return 'silent';
 }
 
-/** `list_processes`: every live process of the gateway, each owned by `internal`. */
+/**
+ * `list_processes`: every live process of the gateway, each owned by `internal`.
+ *
+ * @example
+ * ```ts
+ * await gatewayList(engine, actor, { type: 'list_processes', corr_id: 3 }); // 'done'
+ * ```
+ */
 export async function gatewayList(engine: Engine, actor: ConnectionActor, msg: Msg<'list_processes'>): Promise<Turn> {
   const now = Date.now();
   const list = engine.processes.all().map((p) => ({
@@ -120,7 +149,14 @@ export async function gatewayList(engine: Engine, actor: ConnectionActor, msg: M
   return 'done';
 }
 
-/** `query`: `model_status`, or a refusal naming the known subjects. */
+/**
+ * `query`: `model_status`, or a refusal naming the known subjects.
+ *
+ * @example
+ * ```ts
+ * await gatewayQuery(engine, actor, { type: 'query', corr_id: 4, subject: 'bogus', record: '' });
+ * ```
+ */
 export async function gatewayQuery(engine: Engine, actor: ConnectionActor, msg: Msg<'query'>): Promise<Turn> {
   if (msg.subject === 'model_status') await actor.respond(msg.corr_id, true, gatewayModelStatus(engine.models));
   else await actor.respond(msg.corr_id, false, unknownQuerySubject(msg.subject));
@@ -136,6 +172,11 @@ function hashedVersion(hash: string): string {
  * `add_program`: one chunk; the final one checks the declared hash, then installs by manifest
  * (0.5, answered `Program installed successfully`) or by file name and version (0.6, answered
  * with the `name@version` to launch; the name is the file name without its extension).
+ *
+ * @example
+ * ```ts
+ * await gatewayAddProgram(engine, settings, actor, msg); // 'silent' until the last chunk
+ * ```
  */
 export async function gatewayAddProgram(engine: Engine, settings: GatewaySettings, actor: ConnectionActor, msg: Msg<'add_program'>): Promise<Turn> {
   const outcome = actor.uploads.accept(
@@ -149,7 +190,8 @@ export async function gatewayAddProgram(engine: Engine, settings: GatewaySetting
   if (uploaded !== msg.program_hash) return answer(false, programHashMismatch(msg.program_hash, uploaded));
   if (engine.installDelayMs > 0) await engine.sleep(engine.installDelayMs);
   if (settings.profile.addProgram === 'manifest') {
-    const installed = engine.programs.install(outcome.header.manifest, outcome.bytes, outcome.header.forceOverwrite);
+    // Gateways also take script programs (Python): their compile step is not modelled.
+    const installed = engine.programs.install(outcome.header.manifest, outcome.bytes, outcome.header.forceOverwrite, { compile: false });
     return installed.ok ? answer(true, PIE_TEXT.programInstalled) : answer(false, installed.error);
   }
   const base = (msg.file ?? '').split(/[\\/]/).pop() ?? '';
