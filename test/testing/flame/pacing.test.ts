@@ -22,11 +22,14 @@ describe('FlameEmulator pacing', () => {
     await Promise.all(Array.from({ length: 29 }, () => call(h!.client, 'createTask', { task: { sessionId: 'p', affinity: [] } })));
     // Unpaced, 30 pending tasks would bind an executor each at once; paced, one per interval.
     const counts: number[] = [];
+    const samples: Promise<unknown>[] = [];
     const sampling = setInterval(() => {
-      void call(h!.client, 'listExecutor', {}).then((list) => counts.push(list.executors.length));
+      samples.push(call(h!.client, 'listExecutor', {}).then((list) => counts.push(list.executors.length)));
     }, 10);
     const last = await collect(h.client.watchTask({ sessionId: 'p', taskId: '30' }));
     clearInterval(sampling);
+    // Samples still in flight (a loaded machine) must end before the harness closes the channel.
+    await Promise.all(samples);
     expect(last.messages.at(-1)!.status!.state).toBe(TaskState.Succeed);
     expect(counts[0]).toBeLessThanOrEqual(2);
     expect(Math.max(...counts)).toBe(3);

@@ -36,7 +36,7 @@ export const MCP_PROTOCOL_VERSION = '2024-11-05';
 export const MCP_SERVER_ERROR = -32000;
 
 interface ChildLike {
-  stdin: { write(text: string): boolean; end(): void } | null;
+  stdin: { write(text: string): boolean; end(): void; on(event: 'error', cb: (error: Error) => void): void } | null;
   stdout: { setEncoding(e: string): void; on(event: 'data', cb: (chunk: string) => void): void } | null;
   on(event: 'exit', cb: (code: number | null, signal: string | null) => void): void;
   on(event: 'error', cb: (error: Error) => void): void;
@@ -121,6 +121,7 @@ export class StdioMcpServer {
   }
 
   private write(message: unknown): void {
+    if (this.deadReason !== undefined) return;
     try {
       this.child.stdin?.write(`${JSON.stringify(message)}\n`);
     } catch {
@@ -142,6 +143,11 @@ export class StdioMcpServer {
     });
     this.child.on('exit', (code, signal) => this.die(`MCP server exited (${signal ?? `code ${String(code)}`})`));
     this.child.on('error', (error) => this.die(`MCP server failed: ${error.message}`));
+    // A write to a server that stopped reading fails later, as an 'error' on stdin (EPIPE);
+    // unheard, it would be an uncaught exception in the user's process.
+    this.child.stdin?.on('error', (error: Error & { code?: string }) =>
+      this.die(`MCP server stopped reading its input (${error.code ?? error.message})`),
+    );
   }
 
   private onLine(line: string): void {
