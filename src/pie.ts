@@ -44,6 +44,7 @@ export { PieClient, type PieClientOptions } from './observables/pie/pie-client.j
 export { type PieCredentials } from './observables/pie/connection/credentials.js';
 export { type PieProcess } from './observables/pie/processes/process-handle.js';
 export { type LaunchOptions } from './observables/pie/processes/process-launch.js';
+export { type ReleasePolicy } from './observables/pie/processes/process-route.js';
 export { type LaunchManyOptions } from './observables/pie/processes/process-batch.js';
 export {
   type AddProgramOptions,
@@ -55,6 +56,6 @@ export {
 export { type PieWorkflow } from './observables/pie/workflows/workflow.js';
 export { type BoundedAsyncIterable, type ToAsyncIterableOptions, toAsyncIterable } from './observables/pie/processes/to-async-iterable.js';
 export { type McpErrorObject, type McpServerCommand } from './observables/pie/mcp/stdio-mcp-server.js';
-export { DEFAULT_HEARTBEAT, DEFAULT_REQUEST_TIMEOUT_MS, type PieConnectionOptions } from './transport/ws/connection-options.js';
-export { type HeartbeatOptions } from './transport/ws/heartbeat.js';
+export { DEFAULT_HEARTBEAT, DEFAULT_REQUEST_TIMEOUT_MS, type PieAuthChannel, type PieConnectionOptions } from './transport/ws/connection-options.js';
+export { type HeartbeatOptions, type HeartbeatSettings } from './transport/ws/heartbeat.js';
 export { type WebSocketFactory, type WebSocketLike } from './transport/ws/socket.js';
