@@ -87,3 +87,4 @@ export { type FlameTlsOptions } from './transport/grpc/credentials.js';
 export { DEFAULT_FLAME_PORT, type FlameEndpoint, parseFlameEndpoint } from './transport/grpc/endpoint.js';
 export { FlameChannelClosedError, FlameEndpointError, FlameTlsConfigError, FlameTransportOptionError } from './transport/grpc/errors.js';
 export { type FlameCallOptions } from './transport/grpc/methods.js';
+export { type ConnectFlameOptions, FlameUnreachableError, connectFlame } from './interop/flame-ready.js';

@@ -20,3 +20,5 @@ export { ofKind } from './observables/operators/pie/of-kind.js';
 export { stdoutText } from './observables/operators/pie/stdout-text.js';
 export { returnValue } from './observables/operators/pie/return-value.js';
 export { untilProcessEnd } from './observables/operators/pie/until-process-end.js';
+export { type ValueOptions, NoValueError, firstValue, lastValue } from './interop/promise.js';
+export { abortable } from './interop/abortable.js';

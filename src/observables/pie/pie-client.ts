@@ -338,6 +338,21 @@ export class PieClient {
   }
 
   /**
+   * `signal_process` to any process of this user, attached or not (fire-and-forget, spec
+   * 2.4.12; the engine delivers it from any connection); completes once handed to the socket.
+   *
+   * @example
+   * ```ts
+   * client.signalProcess(id, 'stop').subscribe();
+   * ```
+   */
+  signalProcess(processId: string, message: string): Observable<void> {
+    return defer(() =>
+      this.connection.send({ type: 'signal_process', process_id: normalizeProcessId(processId), message }),
+    ).pipe(map(() => undefined));
+  }
+
+  /**
    * `list_processes`: this user's live processes, typed.
    *
    * @example
