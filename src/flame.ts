@@ -38,6 +38,7 @@ export {
   FlameNotFoundError,
   FlameUnavailableError,
   GrpcStatusCode,
+  flameErrorFromStatus,
 } from './model/flame/status-errors.js';
 export {
   type Application,
@@ -72,6 +73,7 @@ export { createSession, openOrCreateSession, openSession } from './observables/f
 export { TaskWatchGaveUpError } from './observables/flame/task-watch-gave-up-error.js';
 export { createTask, getTask, listTasks } from './observables/flame/tasks.js';
 export { type WatchTaskOptions, watchTask } from './observables/flame/watch-task.js';
+export { type WatchTaskCoreOptions, watchTaskWith } from './observables/flame/watch-task-core.js';
 export { FlameServiceError } from './service/errors.js';
 export {
   type FlameService,

@@ -44,6 +44,7 @@ export { PieClient, type PieClientOptions } from './observables/pie/pie-client.j
 export { type PieCredentials } from './observables/pie/connection/credentials.js';
 export { type PieProcess } from './observables/pie/processes/process-handle.js';
 export { type LaunchOptions } from './observables/pie/processes/process-launch.js';
+export { endAtTerminalEvent } from './observables/pie/processes/end-at-terminal-event.js';
 export { type ReleasePolicy } from './observables/pie/processes/process-route.js';
 export { type LaunchManyOptions } from './observables/pie/processes/process-batch.js';
 export {
