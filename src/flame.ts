@@ -81,6 +81,7 @@ export {
   type FlameServiceOptions,
   type FlameServiceSession,
   type FlameServiceTask,
+  type MaybeAsync,
   serveFlameInstance,
 } from './service/instance-server.js';
 export { type FlameChannelTuning } from './transport/grpc/channel-options.js';

@@ -57,6 +57,6 @@ export {
 export { type PieWorkflow } from './observables/pie/workflows/workflow.js';
 export { type BoundedAsyncIterable, type ToAsyncIterableOptions, toAsyncIterable } from './observables/pie/processes/to-async-iterable.js';
 export { type McpErrorObject, type McpServerCommand } from './observables/pie/mcp/stdio-mcp-server.js';
-export { DEFAULT_HEARTBEAT, DEFAULT_REQUEST_TIMEOUT_MS, type PieAuthChannel, type PieConnectionOptions } from './transport/ws/connection-options.js';
+export { DEFAULT_HEARTBEAT, DEFAULT_REQUEST_TIMEOUT_MS, type PieConnectionOptions } from './transport/ws/connection-options.js';
 export { type HeartbeatOptions, type HeartbeatSettings } from './transport/ws/heartbeat.js';
 export { type WebSocketFactory, type WebSocketLike } from './transport/ws/socket.js';
