@@ -10,6 +10,10 @@ async function start(): Promise<void> {
   // An application without a handler: its tasks stay Pending, for the open-watch measure.
   flame.handle('bench-idle', () => new Promise<never>(() => undefined), { maxInstances: 1 });
 
+  // The same applications on a Flame 0.7 emulator, for the shared-watch measure.
+  const flame07 = await FlameEmulator.start({ shuffleLists: false, version: '0.7' });
+  flame07.handle('bench-idle', () => new Promise<never>(() => undefined), { maxInstances: 1 });
+
   const pie = await PieEmulator.start({ auth: { mode: 'disabled' }, maxUploadMb: 512, receivedLimit: 0 });
   pie.registerInferlet('bench-stream@1.0.0', async (ctx) => {
     const { count, size } = JSON.parse(ctx.input) as { count: number; size: number };
@@ -20,10 +24,10 @@ async function start(): Promise<void> {
 
   parentPort?.on('message', (message: unknown) => {
     if (message === 'close') {
-      void Promise.all([flame.close(), pie.close()]).then(() => process.exit(0));
+      void Promise.all([flame.close(), flame07.close(), pie.close()]).then(() => process.exit(0));
     }
   });
-  parentPort?.postMessage({ flameEndpoint: flame.endpoint, pieUrl: pie.url });
+  parentPort?.postMessage({ flameEndpoint: flame.endpoint, flame07Endpoint: flame07.endpoint, pieUrl: pie.url });
 }
 
 void start();

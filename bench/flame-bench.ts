@@ -1,9 +1,23 @@
 // Flame: runAll over many tasks vs raw generated grpc-js calls; heap per open watch.
 import * as grpc from '@grpc/grpc-js';
 import { firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
-import { FrontendClient } from '../src/gen/flame/v1/frontend.js';
+import type { CreateSessionRequest, CreateTaskRequest, WatchTaskRequest } from '../src/gen/flame/v1/frontend.js';
 import { Session, Task, TaskState } from '../src/gen/flame/v1/types.js';
 import { FlameClient } from '../src/flame.js';
+import { FrontendService06 } from '../src/transport/grpc/frontend-06.js';
+
+type RawUnary<Req, Res> = (request: Req, callback: (error: grpc.ServiceError | null, response: Res) => void) => unknown;
+
+/** The raw generated grpc-js client of the 0.6 Frontend (the methods the bench uses). */
+interface FrontendClient extends grpc.Client {
+  createSession: RawUnary<CreateSessionRequest, Session>;
+  createTask: RawUnary<CreateTaskRequest, Task>;
+  watchTask(request: WatchTaskRequest): grpc.ClientReadableStream<Task>;
+}
+const FrontendClient = grpc.makeGenericClientConstructor(
+  FrontendService06 as unknown as grpc.ServiceDefinition,
+  'flame.v1.Frontend',
+) as unknown as new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => FrontendClient;
 import { runAll } from '../src/index.js';
 import { BenchLine, ROUNDS, median, pool, settledHeapBytes, timed } from './measure.js';
 
@@ -35,12 +49,12 @@ async function baselineThroughput(endpoint: string): Promise<number> {
   });
   const sessionId = `raw-${Date.now()}`;
   await rawUnary<Session>((cb) =>
-    client.createSession({ sessionId, session: { application: 'bench-noop', minInstances: 0, batchSize: 1, priority: 0 } }, cb),
+    client.createSession({ sessionId, session: { application: 'bench-noop', minInstances: 0, batchSize: 1, priority: 0, tokens: {} } }, cb),
   );
   const input = Buffer.from('x');
   const { ms } = await timed(() =>
     pool(TASKS, CONCURRENCY, async () => {
-      const created = await rawUnary<Task>((cb) => client.createTask({ task: { sessionId, input } }, cb));
+      const created = await rawUnary<Task>((cb) => client.createTask({ task: { sessionId, input, affinity: [] } }, cb));
       await rawWatchUntilTerminal(client, sessionId, created.metadata!.id);
     }),
   );
@@ -65,8 +79,8 @@ async function libraryThroughput(endpoint: string): Promise<number> {
   return (TASKS / ms) * 1000;
 }
 
-async function libraryHeapPerWatch(endpoint: string): Promise<number> {
-  const client = FlameClient.connect({ endpoint });
+async function libraryHeapPerWatch(endpoint: string, version: '0.6' | '0.7' = '0.6'): Promise<number> {
+  const client = FlameClient.connect({ endpoint, version });
   const session = await firstValueFrom(client.createSession({ application: 'bench-idle' }));
   const ids: string[] = [];
   await pool(WATCHES, 256, async () => {
@@ -101,11 +115,11 @@ async function rawHeapPerWatch(endpoint: string): Promise<number> {
   const client = new FrontendClient(endpoint.replace(/^http:\/\//, ''), grpc.credentials.createInsecure());
   const sessionId = `raw-idle-${Date.now()}`;
   await rawUnary<Session>((cb) =>
-    client.createSession({ sessionId, session: { application: 'bench-idle', minInstances: 0, batchSize: 1, priority: 0 } }, cb),
+    client.createSession({ sessionId, session: { application: 'bench-idle', minInstances: 0, batchSize: 1, priority: 0, tokens: {} } }, cb),
   );
   const ids: string[] = [];
   await pool(WATCHES, 256, async () => {
-    const t = await rawUnary<Task>((cb) => client.createTask({ task: { sessionId, input: Buffer.from([1]) } }, cb));
+    const t = await rawUnary<Task>((cb) => client.createTask({ task: { sessionId, input: Buffer.from([1]), affinity: [] } }, cb));
     ids.push(t.metadata!.id);
   });
   const before = await settledHeapBytes();
@@ -123,7 +137,7 @@ async function rawHeapPerWatch(endpoint: string): Promise<number> {
   return (after - before) / WATCHES;
 }
 
-export async function flameBench(endpoint: string): Promise<BenchLine[]> {
+export async function flameBench(endpoint: string, endpoint07: string): Promise<BenchLine[]> {
   // A warm-up of each path, then alternating rounds; the median of each side is reported.
   await baselineThroughput(endpoint);
   await libraryThroughput(endpoint);
@@ -138,6 +152,7 @@ export async function flameBench(endpoint: string): Promise<BenchLine[]> {
   const rawHeap = await rawHeapPerWatch(endpoint);
   const libHeap = await libraryHeapPerWatch(endpoint);
   const overhead = libHeap - rawHeap;
+  const heap07 = await libraryHeapPerWatch(endpoint07, '0.7');
   return [
     {
       name: `Flame runAll, ${TASKS} tasks, concurrency ${CONCURRENCY} (tasks/s, median of ${ROUNDS})`,
@@ -162,6 +177,14 @@ export async function flameBench(endpoint: string): Promise<BenchLine[]> {
       ratio: '-',
       goal: '< 4096 B',
       met: overhead < 4096,
+    },
+    {
+      name: `Flame 0.7 heap per open watch, ${WATCHES} watches of one session on one shared WatchTasks stream (bytes; baseline: the library on 0.6)`,
+      baseline: libHeap.toFixed(0),
+      library: heap07.toFixed(0),
+      ratio: (heap07 / libHeap).toFixed(2),
+      goal: '<= 0.25',
+      met: heap07 / libHeap <= 0.25,
     },
   ];
 }

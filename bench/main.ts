@@ -8,7 +8,11 @@ import { pieBench } from './pie-bench.js';
 
 async function main(): Promise<void> {
   const worker = new Worker(new URL('./emulators-worker.js', import.meta.url));
-  const { flameEndpoint, pieUrl } = await new Promise<{ flameEndpoint: string; pieUrl: string }>((resolve, reject) => {
+  const { flameEndpoint, flame07Endpoint, pieUrl } = await new Promise<{
+    flameEndpoint: string;
+    flame07Endpoint: string;
+    pieUrl: string;
+  }>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
@@ -16,7 +20,7 @@ async function main(): Promise<void> {
   // `npm run bench -- flame` or `-- pie` runs one half; no argument runs both.
   const only = process.argv[2];
   const lines = [
-    ...(only === 'pie' ? [] : await flameBench(flameEndpoint)),
+    ...(only === 'pie' ? [] : await flameBench(flameEndpoint, flame07Endpoint)),
     ...(only === 'flame' ? [] : await pieBench(pieUrl)),
   ];
   printTable(lines);

@@ -7,7 +7,13 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const update = process.argv.includes('--update');
 /** entry file (dist/esm/<name>.d.ts) -> report name (etc/<report>.api.md) */
-const ENTRIES = { index: 'flame-pie-rx', flame: 'flame-pie-rx-flame', pie: 'flame-pie-rx-pie', testing: 'flame-pie-rx-testing' };
+const ENTRIES = {
+  index: 'flame-pie-rx',
+  flame: 'flame-pie-rx-flame',
+  'flame-cache': 'flame-pie-rx-flame-cache',
+  pie: 'flame-pie-rx-pie',
+  testing: 'flame-pie-rx-testing',
+};
 
 const base = ExtractorConfig.loadFile(join(root, 'etc/api-extractor.json'));
 let failed = false;

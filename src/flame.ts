@@ -91,3 +91,14 @@ export { DEFAULT_FLAME_PORT, type FlameEndpoint, parseFlameEndpoint } from './tr
 export { FlameChannelClosedError, FlameEndpointError, FlameTlsConfigError, FlameTransportOptionError } from './transport/grpc/errors.js';
 export { type FlameCallOptions } from './transport/grpc/methods.js';
 export { type ConnectFlameOptions, FlameUnreachableError, connectFlame } from './interop/flame-ready.js';
+export { type AffinityKey, MAX_AFFINITY_KEYS, MAX_AFFINITY_KEY_BYTES, MAX_AFFINITY_TOTAL_BYTES, TaskAffinityError } from './model/flame/affinity.js';
+export { type SessionTokens } from './model/flame/session-tokens.js';
+export { FlameUnknownProtocolError, FlameUnsupportedFeatureError, type FlameVersion } from './model/flame/version-errors.js';
+export { type ApplicationFilter } from './observables/flame/applications.js';
+export { type CreateTaskOptions } from './observables/flame/tasks.js';
+export { type SessionFilter, resumeSession, suspendSession } from './observables/flame/session-queries.js';
+export { FLAME_CAPABILITIES, type FlameCapabilities } from './observables/flame/version-tables.js';
+export { type FlameProtocol, type FlameVersionOption } from './observables/flame/protocol.js';
+export { WATCH_TASKS_LINGER_MS, sharedTaskWatch } from './observables/flame/watch-tasks-hub.js';
+export { type AttributeKey } from './service/attributes.js';
+export { type FlameServiceVersion } from './service/instance-versions.js';

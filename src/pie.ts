@@ -60,3 +60,10 @@ export { type McpErrorObject, type McpServerCommand } from './observables/pie/mc
 export { DEFAULT_HEARTBEAT, DEFAULT_REQUEST_TIMEOUT_MS, type PieConnectionOptions } from './transport/ws/connection-options.js';
 export { type HeartbeatOptions, type HeartbeatSettings } from './transport/ws/heartbeat.js';
 export { type WebSocketFactory, type WebSocketLike } from './transport/ws/socket.js';
+export { PieGenerationError, PieUnsupportedError, PieUpgradeError } from './model/pie/errors.js';
+export { GATEWAY_PATH, PIE_GENERATIONS, type PieGeneration, type PieGenerationOption, type PieWireDialect, isGateway } from './transport/ws/generations.js';
+export { IDENTITY_HEADER, type IdentityOptions } from './observables/pie/connection/identity.js';
+export { type PieCapability, capabilitiesOf } from './observables/pie/generations/capabilities.js';
+export { type PieServerKind } from './observables/pie/generations/generation-tracker.js';
+export { type WebSocketInit } from './transport/ws/socket.js';
+export { sanitizeFileName } from './model/pie/chunks.js';

@@ -45,8 +45,8 @@ export function pieCommand(json: () => boolean): Command {
     const flags = pie.opts<PieFlags>();
     const url = flags.url ?? process.env.PIE_URL ?? 'ws://127.0.0.1:8080';
     const identity = flags.identity ?? process.env.PIE_IDENTITY;
-    // `identity` is passed through for engines behind a gateway; an engine ignores it.
-    const options = { connectTimeoutMs: Number(flags.timeout), ...(identity ? { identity } : {}) } as PieClientOptions;
+    // `identity` is sent to a gateway (0.5/0.6) as its identity header.
+    const options: PieClientOptions = { connectTimeoutMs: Number(flags.timeout), ...(identity ? { identity } : {}) };
     const client = await PieClient.connect(url, credentialsFrom(flags, process.env), options).catch((error: Error) => {
       throw new CliError(error.message, error.name === 'PieTimeoutError' ? EXIT.unreachable : EXIT.failed);
     });

@@ -3,7 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { lastValueFrom, of } from 'rxjs';
 import { AUTH_DISABLED_RESULT, authenticate } from '../../src/observables/pie/connection/authenticate.js';
 import { encodeBase64 } from '../../src/observables/pie/connection/base64.js';
-import { PieAuthError } from '../../src/model/pie/errors.js';
+import { PieAuthError, PieUnsupportedError } from '../../src/model/pie/errors.js';
 import type { PieAuthChannel } from '../../src/transport/ws/connection-options.js';
 import type { PieRequestMessage, PieResponse } from '../../src/transport/ws/messages.js';
 import type { PieSigner } from '../../src/model/pie/keys.js';
@@ -36,9 +36,11 @@ describe('authenticate (marbles)', () => {
     const token = 'secret-token-value-123';
     scheduler().run(({ cold, expectObservable }) => {
       const log: PieRequestMessage[] = [];
-      const ok = channel(() => cold('-r|', { r: reply(true, 'Authenticated') }), log);
+      // A 0.4 engine drops the probing ping (sent before authentication) and answers the token.
+      const engine = (r: PieResponse) => (m: PieRequestMessage) => (m.type === 'ping' ? cold<PieResponse>('-') : cold('-r|', { r }));
+      const ok = channel(engine(reply(true, 'Authenticated')), log);
       expectObservable(authenticate({ kind: 'token', token })(ok)).toBe('-v|', { v: undefined });
-      const refused = channel(() => cold('---r|', { r: reply(false, `Invalid token ${token}`) }), []);
+      const refused = channel((m) => (m.type === 'ping' ? cold<PieResponse>('-') : cold('---r|', { r: reply(false, `Invalid token ${token}`) })), []);
       expectObservable(authenticate({ kind: 'token', token })(refused)).toBe(
         '---#',
         {},
@@ -47,6 +49,37 @@ describe('authenticate (marbles)', () => {
     });
     const error = new PieAuthError(`Invalid token ${token}`, { secrets: [token] });
     expect(error.message).not.toContain(token);
+  });
+
+  it('a token at a gateway: the ping is answered first, so PieUnsupportedError at that frame (the token reply is not awaited)', () => {
+    const kinds: string[] = [];
+    scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const log: PieRequestMessage[] = [];
+      const never = cold<PieResponse>('-');
+      const gateway = channel((m) => (m.type === 'ping' ? cold('--p|', { p: reply(true, 'Pong') }) : never), log);
+      expectObservable(authenticate({ kind: 'token', token: 't0k3n' }, (kind) => kinds.push(kind))(gateway)).toBe(
+        '--#',
+        {},
+        new PieUnsupportedError({
+          operation: 'token authentication',
+          generation: 'gateway',
+          hint: 'a gateway takes the identity from x-pie-identity: pass the identity option instead of a token',
+        }),
+      );
+      expectSubscriptions(never.subscriptions).toBe('^-!');
+    });
+    expect(kinds).toEqual(['gateway']);
+  });
+
+  it('auth_identify: "Already authenticated" on a fresh connection is a gateway, anything else a 0.4 engine', () => {
+    const kinds: string[] = [];
+    scheduler().run(({ cold, expectObservable }) => {
+      const gateway = channel(() => cold('-r|', { r: reply(true, 'Already authenticated') }), []);
+      expectObservable(authenticate({ kind: 'username', username: 'u' }, (kind) => kinds.push(kind))(gateway)).toBe('-v|', { v: undefined });
+      const engine = channel(() => cold('-r|', { r: reply(true, AUTH_DISABLED_RESULT) }), []);
+      expectObservable(authenticate({ kind: 'username', username: 'u' }, (kind) => kinds.push(kind))(engine)).toBe('-v|', { v: undefined });
+    });
+    expect(kinds).toEqual(['gateway', 'engine']);
   });
 
   it('refused user and a key-less user on an auth-enabled engine are PieAuthErrors', () => {

@@ -3,15 +3,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InstanceClient } from '../../src/gen/flame/v1/shim.js';
+import { InstanceService, type SessionContext, type TaskContext } from '../../src/gen/flame/v1/shim.js';
 import { Result, Shim, TaskResult } from '../../src/gen/flame/v1/types.js';
+
+type Unary<Req, Res> = (request: Req, callback: (error: grpc.ServiceError | null, response: Res) => void) => unknown;
+
+/** What a 0.6 executor manager speaks: the same paths, bare Result / TaskResult replies. */
+interface InstanceClient extends grpc.Client {
+  onSessionEnter: Unary<SessionContext, Result>;
+  onTaskInvoke: Unary<TaskContext, TaskResult>;
+  onSessionLeave: Unary<object, Result>;
+}
+const InstanceClient = grpc.makeGenericClientConstructor(
+  {
+    onSessionEnter: { ...InstanceService.onSessionEnter, responseDeserialize: (b: Buffer) => Result.decode(b) },
+    onTaskInvoke: { ...InstanceService.onTaskInvoke, responseDeserialize: (b: Buffer) => TaskResult.decode(b) },
+    onSessionLeave: InstanceService.onSessionLeave,
+  } as unknown as grpc.ServiceDefinition,
+  'flame.v1.Instance',
+) as unknown as new (address: string, credentials: grpc.ChannelCredentials) => InstanceClient;
 import { FlameServiceError, FlameServiceHandle, serveFlameInstance } from '../../src/service/index.js';
 
 function unary<Res>(invoke: (cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown): Promise<Res> {
   return new Promise((resolve, reject) => invoke((err, res) => (err ? reject(err) : resolve(res))));
 }
 
-describe('serveFlameInstance (the Instance service of a Flame service program)', () => {
+describe('serveFlameInstance (the Instance service of a Flame service program) for a 0.6 executor manager', () => {
   let handle: FlameServiceHandle | undefined;
   let client: InstanceClient | undefined;
 
@@ -44,6 +61,8 @@ describe('serveFlameInstance (the Instance service of a Flame service program)',
       sessionId: 'ssn-1',
       application: { name: 'echo', shim: Shim.Host },
       commonData: Buffer.from('shared'),
+      tokens: {},
+      batchSize: 0,
     }, cb));
     expect(entered).toEqual({ returnCode: 0 });
     const result = await unary<TaskResult>((cb) => c.onTaskInvoke({ taskId: '7', sessionId: 'ssn-1', input: Buffer.from('abc') }, cb));
@@ -63,7 +82,7 @@ describe('serveFlameInstance (the Instance service of a Flame service program)',
         throw new Error('bad input');
       },
     });
-    const entered = await unary<Result>((cb) => c.onSessionEnter({ sessionId: 's', application: { name: 'a', shim: Shim.Host } }, cb));
+    const entered = await unary<Result>((cb) => c.onSessionEnter({ sessionId: 's', application: { name: 'a', shim: Shim.Host }, tokens: {}, batchSize: 0 }, cb));
     expect(entered).toEqual({ returnCode: -1, message: 'cannot load model' });
     const failed = await unary<TaskResult>((cb) => c.onTaskInvoke({ taskId: '1', sessionId: 's' }, cb));
     expect(failed).toEqual({ returnCode: -1, message: 'bad input' });

@@ -174,6 +174,7 @@ export function executorFromProto(proto: ProtoExecutor): Executor {
     shim: shims.fromProto(spec.shim, 'Executor.spec.shim'),
     state: executorStates.fromProto(status.state, 'Executor.status.state'),
     ...(status.sessionId === undefined ? {} : { sessionId: status.sessionId }),
+    ...(spec.application ? { application: spec.application } : {}),
   };
 }
 
@@ -189,7 +190,12 @@ export function executorFromProto(proto: ProtoExecutor): Executor {
 export function executorToProto(executor: Executor): ProtoExecutor {
   return {
     metadata: { id: executor.id, name: executor.id },
-    spec: { node: executor.node, resreq: resreqToProto(executor.resreq), shim: shims.toProto(executor.shim) },
+    spec: {
+      node: executor.node,
+      resreq: resreqToProto(executor.resreq),
+      shim: shims.toProto(executor.shim),
+      application: executor.application ?? '',
+    },
     status: { state: executorStates.toProto(executor.state), sessionId: executor.sessionId },
   };
 }

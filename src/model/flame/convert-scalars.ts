@@ -21,7 +21,8 @@ interface EnumMapping<Name extends string, Wire extends number> {
 
 function enumMapping<Name extends string, Wire extends number>(
   enumName: string,
-  names: readonly Name[],
+  // A hole (undefined) is a number the enum leaves free (Shim 2).
+  names: readonly (Name | undefined)[],
 ): EnumMapping<Name, Wire> {
   return {
     fromProto(value, field) {
@@ -34,7 +35,7 @@ function enumMapping<Name extends string, Wire extends number>(
       return name;
     },
     toProto(name) {
-      const index = names.indexOf(name);
+      const index = name === undefined ? -1 : names.indexOf(name);
       if (index < 0) throw new FlameDecodeError(enumName, `"${String(name)}" is not a ${enumName}`);
       return index as Wire;
     },
@@ -59,14 +60,20 @@ export const taskStates = enumMapping<TaskState, ProtoTaskState>('TaskState', [
 ]);
 
 /**
- * SessionState numbers (Open = 0, Closed = 1) ↔ names.
+ * SessionState numbers (Open = 0, Closed = 1; 0.7 also Suspending = 2, Suspended = 3) ↔
+ * names. A 0.7 state arriving from a 0.7 server is decoded as such (never as Open).
  *
  * @example
  * ```ts
  * sessionStates.fromProto(1, 'Session.status.state'); // => 'Closed'
  * ```
  */
-export const sessionStates = enumMapping<SessionState, ProtoSessionState>('SessionState', ['Open', 'Closed']);
+export const sessionStates = enumMapping<SessionState, ProtoSessionState>('SessionState', [
+  'Open',
+  'Closed',
+  'Suspending',
+  'Suspended',
+]);
 
 /**
  * ApplicationState numbers (Enabled = 0, Disabled = 1) ↔ names.
@@ -82,14 +89,14 @@ export const applicationStates = enumMapping<ApplicationState, ProtoApplicationS
 ]);
 
 /**
- * Shim numbers (Host = 0, Wasm = 1) ↔ names.
+ * Shim numbers (Host = 0, Wasm = 1, 0.7 Cri = 3; 2 is free) ↔ names.
  *
  * @example
  * ```ts
  * shims.fromProto(1, 'ApplicationSpec.shim'); // => 'Wasm'
  * ```
  */
-export const shims = enumMapping<Shim, ProtoShim>('Shim', ['Host', 'Wasm']);
+export const shims = enumMapping<Shim, ProtoShim>('Shim', ['Host', 'Wasm', undefined, 'Cri']);
 
 /**
  * ExecutorState numbers (ExecutorUnknown = 0 … ExecutorReleased = 7) ↔ names without the prefix.

@@ -81,7 +81,13 @@ export function taskFromProto(proto: ProtoTask): Task {
       ? {}
       : { completionTime: dateFromEpochMs(status.completionTime, 'Task.status.completionTime') }),
     events: status.events.map((e, i) => eventFromProto(e, `Task.status.events[${i}]`)),
+    ...(spec.affinity === undefined || spec.affinity.length === 0 ? {} : { affinity: spec.affinity.map(plainBytes) }),
   };
+}
+
+/** Wire bytes as a plain Uint8Array view (no copy), empty kept as empty. */
+function plainBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**
@@ -97,7 +103,12 @@ export function taskFromProto(proto: ProtoTask): Task {
 export function taskToProto(task: Task): ProtoTask {
   return {
     metadata: { id: task.id, name: task.id },
-    spec: { sessionId: task.sessionId, input: bytesToProto(task.input), output: bytesToProto(task.output) },
+    spec: {
+      sessionId: task.sessionId,
+      input: bytesToProto(task.input),
+      output: bytesToProto(task.output),
+      affinity: (task.affinity ?? []).map((key) => Buffer.from(key.buffer, key.byteOffset, key.byteLength)),
+    },
     status: {
       state: taskStates.toProto(task.state),
       creationTime: epochMsFromDate(task.creationTime),
@@ -166,6 +177,7 @@ export function sessionToProto(session: Session): ProtoSession {
       batchSize: session.batchSize,
       priority: session.priority,
       resreq: resreqToProto(session.resreq),
+      tokens: {},
     },
     status: {
       state: sessionStates.toProto(session.state),
@@ -182,9 +194,9 @@ export function sessionToProto(session: Session): ProtoSession {
 }
 
 /**
- * The `SessionSpec` for CreateSession / OpenSession from resolved options: batch size always
- * 1, max_instances and resreq only when set (absent resreq = the server's default), empty
- * common data sent as absent.
+ * The `SessionSpec` for CreateSession / OpenSession from resolved options: the batch size
+ * (1 unless a gang size was asked), tokens when given, max_instances and resreq only when
+ * set (absent resreq = the server's default), empty common data sent as absent.
  *
  * @example
  * ```ts
@@ -198,8 +210,9 @@ export function sessionSpecToProto(resolved: ResolvedSessionOptions): ProtoSessi
   const spec: ProtoSessionSpec = {
     application: resolved.application,
     minInstances: resolved.minInstances,
-    batchSize: 1,
+    batchSize: resolved.batchSize,
     priority: resolved.priority,
+    tokens: resolved.tokens?.toRecord() ?? {},
   };
   const commonData = bytesToProto(resolved.commonData);
   if (commonData !== undefined) spec.commonData = commonData;

@@ -209,3 +209,5 @@ export class FlameDecodeError extends ClientError {
  * ```
  */
 export class ApplicationSpecError extends ClientError {}
+
+export * from './version-errors.js';

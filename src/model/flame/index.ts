@@ -6,3 +6,5 @@ export * from './codec.js';
 export * from './convert.js';
 export * from './session-options.js';
 export * from './config.js';
+export * from './session-tokens.js';
+export * from './affinity.js';

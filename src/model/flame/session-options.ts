@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { ResourceRequirementError, SessionOptionsError } from './errors.js';
 import { parseResourceRequirement, validateResourceRequirement } from './resreq.js';
+import { SessionTokens } from './session-tokens.js';
 import type { ResourceRequirement } from './types.js';
 
 /** What a caller says about a session to create or open (spec 4.2). */
@@ -19,6 +20,17 @@ export interface SessionOptions {
   priority?: number;
   /** An object or the string syntax (`cpu=2,mem=4g`); default: the server's default. */
   resreq?: ResourceRequirement | string;
+  /**
+   * Flame 0.7: gang size, the number of executors the session is bound to together
+   * (default 1; 0 counts as 1). Above 1 on a 0.6 server: `FlameUnsupportedFeatureError`.
+   */
+  batchSize?: number;
+  /**
+   * Flame 0.7: credentials for services, by service name, delivered to every service
+   * instance of the session. Secrets: never logged nor put in errors. On a 0.6 server:
+   * `FlameUnsupportedFeatureError` (0.6 would drop them silently).
+   */
+  tokens?: Readonly<Record<string, string>>;
 }
 
 /** Session options with every default applied and every value checked. */
@@ -29,10 +41,12 @@ export interface ResolvedSessionOptions {
   minInstances: number;
   maxInstances?: number;
   priority: number;
-  /** Always 1: reserved upstream, the server normalises it to 1. */
-  batchSize: 1;
+  /** The gang size, at least 1 (a 0.6 server always uses 1). */
+  batchSize: number;
   /** Absent = let the server resolve it (cluster setting, else cpu 1, 1 GiB). */
   resreq?: ResourceRequirement;
+  /** Session tokens (0.7), held so that they print as redacted; absent when none. */
+  tokens?: SessionTokens;
 }
 
 /**
@@ -108,7 +122,7 @@ function resolveResreq(resreq: ResourceRequirement | string | undefined): Resour
 
 /**
  * Applies the defaults of spec 4.2 (id generated, min 0, max unlimited, priority 0, batch
- * size 1, resreq left to the server) and checks every value: an empty application, a
+ * size 1, resreq left to the server, no tokens) and checks every value: an empty application, a
  * malformed id or a bad number throw `SessionOptionsError`; an unparsable resreq string
  * throws `ResourceRequirementParseError` (never silently zero). A plain string is the
  * application name.
@@ -132,6 +146,7 @@ export function resolveSessionOptions(options: SessionOptions | string): Resolve
   const maxInstances = uint32(opts.maxInstances, 'maxInstances');
   const resreq = resolveResreq(opts.resreq);
   const commonData = opts.commonData && opts.commonData.byteLength > 0 ? opts.commonData : undefined;
+  const tokens = SessionTokens.from(opts.tokens);
   return {
     id,
     application,
@@ -139,8 +154,9 @@ export function resolveSessionOptions(options: SessionOptions | string): Resolve
     minInstances: uint32(opts.minInstances, 'minInstances') ?? 0,
     ...(maxInstances === undefined ? {} : { maxInstances }),
     priority: uint32(opts.priority, 'priority') ?? 0,
-    batchSize: 1,
+    batchSize: Math.max(uint32(opts.batchSize, 'batchSize') ?? 1, 1),
     ...(resreq === undefined ? {} : { resreq }),
+    ...(tokens === undefined ? {} : { tokens }),
   };
 }
 

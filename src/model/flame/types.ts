@@ -23,14 +23,18 @@ export function isTerminalTaskState(state: TaskState): boolean {
   return state === 'Succeed' || state === 'Failed' || state === 'Cancelled';
 }
 
-/** A session's state; a closed session cannot be opened again. */
-export type SessionState = 'Open' | 'Closed';
+/**
+ * A session's state; a closed session cannot be opened again. Suspending (draining its
+ * running tasks) and Suspended (no executors; pending tasks kept) exist only in Flame 0.7
+ * and are not terminal: `resumeSession` makes the session Open again.
+ */
+export type SessionState = 'Open' | 'Closed' | 'Suspending' | 'Suspended';
 
 /** An application's state. */
 export type ApplicationState = 'Enabled' | 'Disabled';
 
-/** How an application's instances run: a host process or a WebAssembly module. */
-export type Shim = 'Host' | 'Wasm';
+/** How an application's instances run: a host process, a WebAssembly module, or (0.7) a CRI container. */
+export type Shim = 'Host' | 'Wasm' | 'Cri';
 
 /** An executor's lifecycle state (the wire names without their `Executor` prefix). */
 export type ExecutorState =
@@ -90,8 +94,13 @@ export interface Task {
   output?: Uint8Array;
   creationTime: Date;
   completionTime?: Date;
-  /** Only GetTask fills these reliably; watch and list messages carry none. */
+  /**
+   * On 0.6 only GetTask fills these reliably; watch and list messages carry none. On 0.7
+   * terminal watch updates carry them too.
+   */
   events: FlameEvent[];
+  /** Flame 0.7: the task's affinity keys, when it has any. */
+  affinity?: Uint8Array[];
 }
 
 /** A session as the server reports it, with its task counters at read time. */
@@ -102,7 +111,7 @@ export interface Session {
   minInstances: number;
   /** Absent = unlimited. */
   maxInstances?: number;
-  /** Always 1: reserved upstream for future use. */
+  /** 0.6: always 1 (reserved). 0.7: the gang size, the number of executors bound together. */
   batchSize: number;
   priority: number;
   /** The resolved requirement: the server always echoes a concrete value. */
@@ -193,6 +202,8 @@ export interface Executor {
   state: ExecutorState;
   /** The session it is bound to, if any. */
   sessionId?: string;
+  /** Flame 0.7: the application that owns the executor. */
+  application?: string;
 }
 
 /** One address of a node. */

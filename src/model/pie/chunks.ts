@@ -58,6 +58,8 @@ export interface FileChunk {
   chunkIndex: number | bigint;
   totalChunks: number | bigint;
   chunkData: Uint8Array;
+  /** The sender's file name (gateways put it on every chunk; the first chunk's counts). */
+  name?: string | undefined;
 }
 
 /** Limits of a `FileAssembler`. */
@@ -74,6 +76,7 @@ interface PendingFile {
   readonly totalChunks: number;
   readonly parts: Uint8Array[];
   size: number;
+  readonly name?: string;
 }
 
 /**
@@ -118,6 +121,20 @@ export class FileAssembler {
    * ```
    */
   add(chunk: FileChunk): Uint8Array | undefined {
+    return this.addChunk(chunk)?.bytes;
+  }
+
+  /**
+   * `add`, also handing back the name the first chunk carried (gateways), unsanitised.
+   *
+   * @example
+   * ```ts
+   * import { FileAssembler } from 'flame-pie-rx/pie';
+   * new FileAssembler().addChunk({ processId: 'p1', fileHash: 'af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262', chunkIndex: 0, totalChunks: 1, chunkData: new Uint8Array(0), name: 'a.txt' });
+   * // => { bytes: Uint8Array [], name: 'a.txt' }
+   * ```
+   */
+  addChunk(chunk: FileChunk): { bytes: Uint8Array; name?: string } | undefined {
     const { processId, fileHash, chunkData } = chunk;
     const where = { processId, fileHash };
     if (typeof processId !== 'string' || typeof fileHash !== 'string' || !(chunkData instanceof Uint8Array)) {
@@ -135,7 +152,7 @@ export class FileAssembler {
       );
     }
     if (file === undefined) {
-      return this.start(key, { processId, fileHash, total, index, chunkData });
+      return this.start(key, { processId, fileHash, total, index, chunkData, ...(typeof chunk.name === 'string' ? { name: chunk.name } : {}) });
     }
     if (total !== file.totalChunks) {
       this.pending.delete(key);
@@ -186,8 +203,8 @@ export class FileAssembler {
 
   private start(
     key: string,
-    first: { processId: string; fileHash: string; total: number; index: number; chunkData: Uint8Array },
-  ): Uint8Array | undefined {
+    first: { processId: string; fileHash: string; total: number; index: number; chunkData: Uint8Array; name?: string },
+  ): { bytes: Uint8Array; name?: string } | undefined {
     const where = { processId: first.processId, fileHash: first.fileHash };
     if (first.index !== 0) {
       throw new PieFileError(
@@ -201,12 +218,12 @@ export class FileAssembler {
         where,
       );
     }
-    const file: PendingFile = { ...where, totalChunks: first.total, parts: [], size: 0 };
+    const file: PendingFile = { ...where, totalChunks: first.total, parts: [], size: 0, ...(first.name !== undefined ? { name: first.name } : {}) };
     this.pending.set(key, file);
     return this.append(key, file, first.chunkData);
   }
 
-  private append(key: string, file: PendingFile, chunkData: Uint8Array): Uint8Array | undefined {
+  private append(key: string, file: PendingFile, chunkData: Uint8Array): { bytes: Uint8Array; name?: string } | undefined {
     const where = { processId: file.processId, fileHash: file.fileHash };
     file.size += chunkData.length;
     if (file.size > this.maxFileBytes) {
@@ -227,8 +244,27 @@ export class FileAssembler {
         where,
       );
     }
-    return bytes;
+    return file.name === undefined ? { bytes } : { bytes, name: file.name };
   }
+}
+
+/**
+ * Makes a received file name safe to use as a local file name, as the 0.5 clients do
+ * (pie-gateway.md 4.3): keeps the part after the last `/` or `\\`, removes NUL, trims, and
+ * answers `fallback` when nothing usable is left (empty, `.` or `..`). The name is a
+ * suggestion from the wire, never a path to trust.
+ *
+ * @example
+ * ```ts
+ * import { sanitizeFileName } from 'flame-pie-rx/pie';
+ * sanitizeFileName('../../etc/passwd'); // => 'passwd'
+ * sanitizeFileName('..'); // => 'file.bin'
+ * ```
+ */
+export function sanitizeFileName(name: string | null | undefined, fallback = 'file.bin'): string {
+  if (typeof name !== 'string') return fallback;
+  const base = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).replace(/\0/g, '').trim();
+  return base === '' || base === '.' || base === '..' ? fallback : base;
 }
 
 /**

@@ -88,10 +88,15 @@ export class PieTimeoutError extends PieError {
   readonly request?: string;
   readonly timeoutMs?: number;
 
-  constructor(details: { request?: string; timeoutMs?: number } = {}, options: Omit<PieErrorOptions, 'serverMessage'> = {}) {
+  /** The last error seen while waiting (for `connect`: the last socket error, e.g. `connect ECONNREFUSED 127.0.0.1:8080`). */
+  readonly lastError?: string;
+
+  constructor(details: { request?: string; timeoutMs?: number; lastError?: string } = {}, options: Omit<PieErrorOptions, 'serverMessage'> = {}) {
     const what = details.request ?? 'request';
     const within = details.timeoutMs === undefined ? '' : ` within ${details.timeoutMs} ms`;
-    super(`no response to ${what}${within}`, options);
+    const last = details.lastError ? ` (last error: ${details.lastError})` : '';
+    super(`no response to ${what}${within}${last}`, options);
+    if (details.lastError !== undefined) this.lastError = details.lastError;
     if (details.request !== undefined) this.request = details.request;
     if (details.timeoutMs !== undefined) this.timeoutMs = details.timeoutMs;
   }
@@ -137,7 +142,8 @@ export class PieProcessLostError extends PieError {
   /**
    * The error for an `attach_process` after reconnecting that the engine refused. For
    * `Process not found` it explains that engines of this version keep a process bound to
-   * the closed connection (spec 4.7), so its remaining events are gone.
+   * the closed connection (spec 4.7), so its remaining events are gone; with `gateway`, that a
+   * gateway ends an attached process with its connection (seen on pie-server 0.5.2).
    *
    * @example
    * ```ts
@@ -145,12 +151,16 @@ export class PieProcessLostError extends PieError {
    * PieProcessLostError.reattachRefused('p1', 'Process not found').reason.includes('do not detach'); // => true
    * ```
    */
-  static reattachRefused(processId: string, serverMessage: string): PieProcessLostError {
+  static reattachRefused(processId: string, serverMessage: string, gateway = false): PieProcessLostError {
     const reason =
       serverMessage === 'Process not found'
-        ? 'the engine answered "Process not found" on reattach: the process has finished, or it is ' +
-          'still bound to the closed connection (engines of this version do not detach processes ' +
-          'on disconnect, so their events after the drop are lost)'
+        ? gateway
+          ? 'the gateway answered "Process not found" on reattach: the process has finished, or it ' +
+            'was ended with the connection it was attached to (pie-server 0.5.2 ends an attached ' +
+            'process when that connection closes, so it cannot be resumed)'
+          : 'the engine answered "Process not found" on reattach: the process has finished, or it is ' +
+            'still bound to the closed connection (engines of this version do not detach processes ' +
+            'on disconnect, so their events after the drop are lost)'
         : `the engine refused to reattach: ${serverMessage}`;
     return new PieProcessLostError({ processId, reason }, { serverMessage });
   }
@@ -313,5 +323,81 @@ export class PieReturnValueError extends PieError {
     super(`process ${details.processId} returned a value that is not JSON: ${preview}`, options);
     this.processId = details.processId;
     this.value = details.value;
+  }
+}
+
+/**
+ * The connected Pie generation does not have this operation (token authentication,
+ * `launchProcesses`, workflows, MCP, `tokenBudget` on a gateway, launch `props` before 0.6,
+ * …). Raised at once, before anything is sent; never retried.
+ *
+ * @example
+ * ```ts
+ * import { PieUnsupportedError } from 'flame-pie-rx/pie';
+ * new PieUnsupportedError({ operation: 'launchProcesses', generation: '0.5' }).message;
+ * // => 'launchProcesses is not supported by a Pie 0.5 gateway'
+ * ```
+ */
+export class PieUnsupportedError extends PieError {
+  readonly operation: string;
+  /** The generation the client is connected to (`'gateway'`: a gateway not yet known as 0.5 or 0.6). */
+  readonly generation: string;
+
+  constructor(details: { operation: string; generation: string; hint?: string }, options: Omit<PieErrorOptions, 'retryable'> = {}) {
+    const server = details.generation === '0.4' ? 'a Pie 0.4 engine' : details.generation === 'gateway' ? 'a Pie gateway' : `a Pie ${details.generation} gateway`;
+    super(`${details.operation} is not supported by ${server}${details.hint ? ` (${details.hint})` : ''}`, options);
+    this.operation = details.operation;
+    this.generation = details.generation;
+  }
+}
+
+/**
+ * The server answered the WebSocket upgrade with an HTTP status instead of 101: `status` and
+ * the server's `body` text (in `serverMessage`) say why, e.g. 401 `identity: missing
+ * \`x-pie-identity\` …` from a gateway without an identity, 404 on a path it does not serve.
+ * Never retried.
+ *
+ * @example
+ * ```ts
+ * import { PieUpgradeError } from 'flame-pie-rx/pie';
+ * new PieUpgradeError({ url: 'ws://h/v1/ws', status: 404, body: '' }).status; // => 404
+ * ```
+ */
+export class PieUpgradeError extends PieError {
+  readonly url: string;
+  readonly status: number;
+  readonly body: string;
+
+  constructor(details: { url: string; status: number; body: string; hint?: string }, options: Omit<PieErrorOptions, 'retryable' | 'serverMessage'> = {}) {
+    const body = details.body.trim();
+    super(
+      `the WebSocket upgrade to ${details.url} was refused with HTTP ${details.status}${body ? `: ${body}` : ''}${details.hint ? ` (${details.hint})` : ''}`,
+      { ...options, serverMessage: body },
+    );
+    this.url = details.url;
+    this.status = details.status;
+    this.body = body;
+  }
+}
+
+/**
+ * The client was told to speak one generation and a server of another answered (for
+ * example `generation: '0.5'` against a 0.4 engine). `found` says what answered. Never retried.
+ *
+ * @example
+ * ```ts
+ * import { PieGenerationError } from 'flame-pie-rx/pie';
+ * new PieGenerationError({ expected: '0.5', found: 'a Pie 0.4 engine', evidence: "auth_identify answered 'Authenticated (Engine disabled authentication)'" }).found;
+ * // => 'a Pie 0.4 engine'
+ * ```
+ */
+export class PieGenerationError extends PieError {
+  readonly expected: string;
+  readonly found: string;
+
+  constructor(details: { expected: string; found: string; evidence: string }, options: Omit<PieErrorOptions, 'retryable'> = {}) {
+    super(`generation '${details.expected}' was asked for, but ${details.found} answered (${details.evidence}); use generation 'auto' to accept either`, options);
+    this.expected = details.expected;
+    this.found = details.found;
   }
 }

@@ -27,6 +27,11 @@ export interface ProcessFileEvent {
   readonly processId: string;
   readonly bytes: Uint8Array;
   readonly hash: string;
+  /**
+   * The sender's file name, sanitised with `sanitizeFileName` (gateways only, and only when
+   * the inferlet gave one, e.g. `send-file-as`); absent otherwise.
+   */
+  readonly name?: string;
 }
 
 /** Terminal: the entry point returned; `value` is its raw return text (JSON by convention). */

@@ -42,3 +42,23 @@ export function formatProgramId(id: ProgramId): string {
   parseProgramId(text);
   return text;
 }
+
+/** A bare program name, which gateways accept at launch (pie-gateway.md 4.1). */
+const BARE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+
+/**
+ * Checks the program named at launch: `name@major.minor.patch` everywhere, and on a
+ * gateway also a bare `name` (the installed or built-in version, e.g. `compat-openai`).
+ * Anything else throws `PieProgramIdError`.
+ *
+ * @example
+ * ```ts
+ * import { checkLaunchProgram } from 'flame-pie-rx/pie';
+ * checkLaunchProgram('compat-openai', true); // ok on a gateway
+ * checkLaunchProgram('compat-openai', false); // throws PieProgramIdError
+ * ```
+ */
+export function checkLaunchProgram(text: string, allowBareName: boolean): void {
+  if (allowBareName && typeof text === 'string' && BARE_NAME.test(text)) return;
+  parseProgramId(text);
+}

@@ -1,49 +1,48 @@
 import { PieProtocolError } from './errors.js';
 
-/** One live process of this user, as `list_processes` reports it (spec 2.4.11). */
+/** One live process of this user, as `list_processes` reports it (spec 2.4.11; pie-gateway.md 4.5). */
 export interface ProcessInfo {
   /** The process UUID, lowercase hyphenated. */
   readonly id: string;
-  /** The owner's username (`internal` for token connections). */
-  readonly username: string;
-  /** The program, `name@version`. */
-  readonly program: string;
-  /** The launch input string. */
-  readonly input: string;
-  /** Whole seconds since the process was created. */
-  readonly elapsedSecs: number;
+  /** The owner's username (`internal` for token connections and, on pie-server 0.5.2, for every gateway process); absent when not reported. */
+  readonly username?: string;
+  /** The program, `name@version`; absent when not reported. */
+  readonly program?: string;
+  /** The launch input string; absent when not reported. */
+  readonly input?: string;
+  /** Whole seconds since the process was created; absent when not reported. */
+  readonly elapsedSecs?: number;
 }
 
 /**
- * Parses the `result` of `list_processes`: a JSON array of `{ id, username, program, input,
- * elapsed_secs }`. Any other shape throws `PieProtocolError`.
+ * Parses the `result` of `list_processes`, tolerantly (the shapes differ between engines
+ * and clients, pie-gateway.md 4.5): a JSON array of objects with at least a string `id`
+ * (`username`, `program`, `input`, `elapsed_secs` are kept when they have the right type),
+ * or a JSON array of id strings. Ids are normalised. Anything else throws `PieProtocolError`.
  *
  * @example
  * ```ts
  * import { parseProcessList } from 'flame-pie-rx/pie';
  * parseProcessList('[{"id":"a","username":"u","program":"p@1.0.0","input":"{}","elapsed_secs":3}]')[0].elapsedSecs; // => 3
+ * parseProcessList('["a"]'); // => [{ id: 'a' }]
  * ```
  */
 export function parseProcessList(json: string): ProcessInfo[] {
   const value = parseJson(json, 'list_processes');
   if (!Array.isArray(value)) throw badShape('list_processes', 'an array', value);
   return value.map((item: unknown, index) => {
-    if (!isRecord(item)) throw badShape('list_processes', `an object at index ${index}`, item);
-    const { id, username, program, input, elapsed_secs: elapsed } = item;
-    if (
-      typeof id !== 'string' ||
-      typeof username !== 'string' ||
-      typeof program !== 'string' ||
-      typeof input !== 'string' ||
-      typeof elapsed !== 'number' ||
-      !Number.isSafeInteger(elapsed) ||
-      elapsed < 0
-    ) {
-      throw new PieProtocolError(
-        `list_processes entry ${index} lacks string id/username/program/input or an integer elapsed_secs`,
-      );
+    if (typeof item === 'string' && item !== '') return { id: item };
+    if (!isRecord(item) || typeof item['id'] !== 'string' || item['id'] === '') {
+      throw new PieProtocolError(`list_processes entry ${index} is neither an id string nor an object with a string id`);
     }
-    return { id, username, program, input, elapsedSecs: elapsed };
+    const { id, username, program, input, elapsed_secs: elapsed } = item;
+    return {
+      id,
+      ...(typeof username === 'string' ? { username } : {}),
+      ...(typeof program === 'string' ? { program } : {}),
+      ...(typeof input === 'string' ? { input } : {}),
+      ...(typeof elapsed === 'number' && Number.isSafeInteger(elapsed) && elapsed >= 0 ? { elapsedSecs: elapsed } : {}),
+    };
   });
 }
 

@@ -1,10 +1,18 @@
 import { Observable, defer, map } from 'rxjs';
 import { checkApplicationResult } from '../../model/flame/errors.js';
 import { applicationFromProto, applicationSpecToProto } from '../../model/flame/convert.js';
-import type { Application, ApplicationSpecInput } from '../../model/flame/types.js';
+import { applicationStates } from '../../model/flame/convert-scalars.js';
+import type { Application, ApplicationSpecInput, ApplicationState } from '../../model/flame/types.js';
 import { unaryCall } from '../../transport/grpc/unary.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
 import { compareText } from './order.js';
+import { FLAME_METHOD_TABLES, requireFlame07, withVersion } from './protocol.js';
+
+/** Filter of `listApplications` (Flame 0.7; on 0.6 `FlameUnsupportedFeatureError`). */
+export interface ApplicationFilter {
+  /** Only applications in this state. */
+  readonly state?: ApplicationState;
+}
 
 /**
  * RegisterApplication. Emits once (`undefined`) on success; a `Result` with a non-zero
@@ -98,16 +106,26 @@ export function getApplication(
 }
 
 /**
- * ListApplication, as one array sorted by name (the server's order is unspecified).
+ * ListApplications (0.7) or ListApplication (0.6), as one array sorted by name (the
+ * server's order is unspecified). A `filter` is applied by a 0.7 server; on 0.6 it errors
+ * with `FlameUnsupportedFeatureError`.
  *
  * @example
  * ```ts
  * import { listApplications } from 'flame-pie-rx/flame';
  * listApplications(context).subscribe((apps) => console.log(apps.map((a) => a.name)));
+ * listApplications(context, {}, { state: 'Disabled' }); // 0.7 only
  * ```
  */
-export function listApplications(context: FlameClientContext, call: FlameClientCallOptions = {}): Observable<Application[]> {
-  return unaryCall(context.channel, 'listApplication', {}, call).pipe(
-    map((list) => list.applications.map(applicationFromProto).sort((a, b) => compareText(a.name, b.name))),
-  );
+export function listApplications(
+  context: FlameClientContext,
+  call: FlameClientCallOptions = {},
+  filter: ApplicationFilter = {},
+): Observable<Application[]> {
+  return withVersion(context.channel, (version) => {
+    const filtered = filter.state !== undefined;
+    if (filtered) requireFlame07(version, 'listApplications filter');
+    const request = filtered ? { state: applicationStates.toProto(filter.state!) } : {};
+    return unaryCall(context.channel, FLAME_METHOD_TABLES[version].listApplications, request, call);
+  }).pipe(map((list) => list.applications.map(applicationFromProto).sort((a, b) => compareText(a.name, b.name))));
 }

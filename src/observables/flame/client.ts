@@ -13,6 +13,10 @@ import { BackoffPolicy, defaultBackoffPolicy } from '../../transport/backoff.js'
 import type { ConnectionState } from '../../transport/connection-state.js';
 import { FlameChannel, FlameChannelOptions } from '../../transport/grpc/channel.js';
 import * as applications from './applications.js';
+import type { ApplicationFilter } from './applications.js';
+import { type FlameCapabilities, FLAME_CAPABILITIES, type FlameVersion, type FlameVersionOption, protocolOf } from './protocol.js';
+import type { SessionFilter } from './session-queries.js';
+import type { CreateTaskOptions } from './tasks.js';
 import * as cluster from './cluster.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
 import { RunTaskOptions, TaskCodecs, TaskRunResult, invoke, run, runTask } from './run-task.js';
@@ -40,6 +44,12 @@ export interface FlameConnectOptions
   readonly backoff?: BackoffPolicy;
   /** Where reconnect, watch and polling delays run. Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
+  /**
+   * The Flame version the server speaks: `'0.6'`, `'0.7'`, or `'auto'` (default: probe on
+   * the first call that depends on it, see `detectVersion`). Pin it behind proxies that
+   * answer UNIMPLEMENTED themselves.
+   */
+  readonly version?: FlameVersionOption;
 }
 
 /**
@@ -81,12 +91,46 @@ export class FlameClient implements FlameClientContext {
    */
   constructor(
     channel: FlameChannel,
-    options: { backoff?: BackoffPolicy; scheduler?: SchedulerLike; config?: FlameConfig } = {},
+    options: { backoff?: BackoffPolicy; scheduler?: SchedulerLike; config?: FlameConfig; version?: FlameVersionOption } = {},
   ) {
     this.channel = channel;
     this.backoff = options.backoff ?? defaultBackoffPolicy;
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.config = options.config;
+    protocolOf(channel, options.version ?? 'auto');
+  }
+
+  /**
+   * The Flame version of the server (`'0.6'` or `'0.7'`): the pinned one, or the detected
+   * one once a call has needed it (`detectVersion()`); undefined before. A detected
+   * version is forgotten when the connection is lost (the server may come back upgraded).
+   */
+  get version(): FlameVersion | undefined {
+    return protocolOf(this.channel).version;
+  }
+
+  /** What the server's version offers (suspend/resume, tokens, …); undefined before detection. */
+  get capabilities(): FlameCapabilities | undefined {
+    const version = this.version;
+    return version === undefined ? undefined : FLAME_CAPABILITIES[version];
+  }
+
+  /**
+   * Emits the server's Flame version, probing when it is not known yet (ListApplications,
+   * then ListApplication; `FlameUnknownProtocolError` when neither is served; connection
+   * errors as they are, nothing cached).
+   *
+   * @example
+   * ```ts
+   * import { FlameClient } from 'flame-pie-rx/flame';
+   * import { firstValueFrom } from 'rxjs';
+   * const client = FlameClient.connect({ endpoint: 'http://127.0.0.1:8080' });
+   * console.log(await firstValueFrom(client.detectVersion())); // '0.6' or '0.7'
+   * client.close();
+   * ```
+   */
+  detectVersion(call?: FlameClientCallOptions): Observable<FlameVersion> {
+    return protocolOf(this.channel).detect(call);
   }
 
   /**
@@ -123,6 +167,7 @@ export class FlameClient implements FlameClientContext {
     });
     return new FlameClient(channel, {
       config,
+      ...(options.version === undefined ? {} : { version: options.version }),
       ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
       ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
     });
@@ -163,9 +208,9 @@ export class FlameClient implements FlameClientContext {
     return applications.getApplication(this, name, call);
   }
 
-  /** ListApplication, sorted by name. */
-  listApplications(call?: FlameClientCallOptions): Observable<Application[]> {
-    return applications.listApplications(this, call);
+  /** ListApplications (0.7) / ListApplication (0.6), sorted by name; a `filter` needs 0.7. */
+  listApplications(call?: FlameClientCallOptions, filter?: ApplicationFilter): Observable<Application[]> {
+    return applications.listApplications(this, call, filter);
   }
 
   /** CreateSession; emits a `FlameSession` handle (see `createSession`). */
@@ -192,9 +237,19 @@ export class FlameClient implements FlameClientContext {
     return queries.getSession(this, sessionId, call);
   }
 
-  /** ListSession, sorted by id. */
-  listSessions(call?: FlameClientCallOptions): Observable<Session[]> {
-    return queries.listSessions(this, call);
+  /** ListSessions (0.7) / ListSession (0.6), sorted by id; a `filter` needs 0.7. */
+  listSessions(call?: FlameClientCallOptions, filter?: SessionFilter): Observable<Session[]> {
+    return queries.listSessions(this, call, filter);
+  }
+
+  /** SuspendSession (0.7; on 0.6 `FlameUnsupportedFeatureError`), see `suspendSession`. */
+  suspendSession(sessionId: string, call?: FlameClientCallOptions): Observable<Session> {
+    return queries.suspendSession(this, sessionId, call);
+  }
+
+  /** ResumeSession (0.7; on 0.6 `FlameUnsupportedFeatureError`), see `resumeSession`. */
+  resumeSession(sessionId: string, call?: FlameClientCallOptions): Observable<Session> {
+    return queries.resumeSession(this, sessionId, call);
   }
 
   /** CloseSession: Pending tasks are cancelled; refused (`FlameInternalError`) while a task runs. */
@@ -207,8 +262,8 @@ export class FlameClient implements FlameClientContext {
     return queries.deleteSession(this, sessionId, call);
   }
 
-  /** CreateTask; every subscription creates another task (no idempotency). */
-  createTask(sessionId: string, input?: Uint8Array, call?: FlameClientCallOptions): Observable<Task> {
+  /** CreateTask; every subscription creates another task (no idempotency). `affinity` needs 0.7. */
+  createTask(sessionId: string, input?: Uint8Array, call?: CreateTaskOptions): Observable<Task> {
     return tasks.createTask(this, sessionId, input, call);
   }
 
@@ -217,12 +272,12 @@ export class FlameClient implements FlameClientContext {
     return tasks.getTask(this, sessionId, taskId, call);
   }
 
-  /** ListTask: a stream of the session's tasks, in no particular order. */
+  /** ListTasks (0.7) / ListTask (0.6): a stream of the session's tasks, in no particular order. */
   listTasks(sessionId: string, call?: FlameClientCallOptions): Observable<Task> {
     return tasks.listTasks(this, sessionId, call);
   }
 
-  /** ListExecutor, sorted by id. */
+  /** ListExecutors (0.7) / ListExecutor (0.6), sorted by id. */
   listExecutors(call?: FlameClientCallOptions): Observable<Executor[]> {
     return cluster.listExecutors(this, call);
   }

@@ -5,6 +5,7 @@ import type { Executor, FlameNode } from '../../model/flame/types.js';
 import { unaryCall } from '../../transport/grpc/unary.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
 import { compareText } from './order.js';
+import { FLAME_METHOD_TABLES, withVersion } from './protocol.js';
 
 /**
  * ListExecutor: every executor the session manager knows, sorted by id.
@@ -16,7 +17,9 @@ import { compareText } from './order.js';
  * ```
  */
 export function listExecutors(context: FlameClientContext, call: FlameClientCallOptions = {}): Observable<Executor[]> {
-  return unaryCall(context.channel, 'listExecutor', {}, call).pipe(
+  return withVersion(context.channel, (version) =>
+    unaryCall(context.channel, FLAME_METHOD_TABLES[version].listExecutors, {}, call),
+  ).pipe(
     map((list) => list.executors.map(executorFromProto).sort((a, b) => compareText(a.id, b.id))),
   );
 }

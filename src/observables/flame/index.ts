@@ -13,3 +13,5 @@ export * from './watch-task.js';
 export * from './task-watch-gave-up-error.js';
 export * from './run-task.js';
 export * from './session-status.js';
+export * from './protocol.js';
+export * from './watch-tasks-hub.js';

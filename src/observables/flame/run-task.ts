@@ -5,13 +5,13 @@ import type { Task, TaskState } from '../../model/flame/types.js';
 import { taskFailureMessage } from '../operators/flame/task-failure.js';
 import { taskOutput } from '../operators/flame/task-output.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
-import { createTask } from './tasks.js';
+import { type CreateTaskOptions, createTask } from './tasks.js';
 import { WatchTaskOptions, watchTask } from './watch-task.js';
 
 /** Options of `runTask`: the watch's, plus the CreateTask call's. */
 export interface RunTaskOptions extends Omit<WatchTaskOptions, 'seenState' | 'reconcileAtStart'> {
-  /** Options of the CreateTask call (e.g. `deadlineMs`). */
-  readonly createTaskCall?: FlameClientCallOptions;
+  /** Options of the CreateTask call (e.g. `deadlineMs`; on 0.7 also the task's `affinity`). */
+  readonly createTaskCall?: CreateTaskOptions;
 }
 
 /** Codecs of a typed `run`/`invoke`: how the input is encoded and the output decoded. */

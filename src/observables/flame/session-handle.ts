@@ -2,9 +2,9 @@ import type { Observable } from 'rxjs';
 import type { Session, Task } from '../../model/flame/types.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
 import { RunTaskOptions, TaskCodecs, TaskRunResult, invoke, run, runTask } from './run-task.js';
-import { closeSession, getSession } from './session-queries.js';
+import { closeSession, getSession, resumeSession, suspendSession } from './session-queries.js';
 import { SessionStatusOptions, sessionStatus } from './session-status.js';
-import { createTask, getTask, listTasks } from './tasks.js';
+import { type CreateTaskOptions, createTask, getTask, listTasks } from './tasks.js';
 import { WatchTaskOptions, watchTask } from './watch-task.js';
 
 /**
@@ -39,7 +39,7 @@ export class FlameSession {
   }
 
   /** CreateTask in this session (each subscription creates another task). */
-  createTask(input?: Uint8Array, call?: FlameClientCallOptions): Observable<Task> {
+  createTask(input?: Uint8Array, call?: CreateTaskOptions): Observable<Task> {
     return createTask(this.#context, this.id, input, call);
   }
 
@@ -90,5 +90,15 @@ export class FlameSession {
   /** CloseSession: cancels Pending tasks; refused (`FlameInternalError`) while a task runs. */
   close(call?: FlameClientCallOptions): Observable<Session> {
     return closeSession(this.#context, this.id, call);
+  }
+
+  /** SuspendSession (Flame 0.7): running tasks finish, pending ones wait (see `suspendSession`). */
+  suspend(call?: FlameClientCallOptions): Observable<Session> {
+    return suspendSession(this.#context, this.id, call);
+  }
+
+  /** ResumeSession (Flame 0.7): a Suspended session is scheduled again (see `resumeSession`). */
+  resume(call?: FlameClientCallOptions): Observable<Session> {
+    return resumeSession(this.#context, this.id, call);
   }
 }

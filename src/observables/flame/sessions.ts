@@ -6,8 +6,10 @@ import {
   resolveSessionOptions,
   validateSessionId,
 } from '../../model/flame/session-options.js';
+import type { ResolvedSessionOptions } from '../../model/flame/session-options.js';
 import { unaryCall } from '../../transport/grpc/unary.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
+import { requireFlame07, withVersion } from './protocol.js';
 import { FlameSession } from './session-handle.js';
 
 /**
@@ -30,13 +32,24 @@ export function createSession(
 ): Observable<FlameSession> {
   return defer(() => {
     const resolved = resolveSessionOptions(options);
-    return unaryCall(
-      context.channel,
-      'createSession',
-      { sessionId: resolved.id, session: sessionSpecToProto(resolved) },
-      call,
+    return gated(context, resolved, () =>
+      unaryCall(context.channel, 'createSession', { sessionId: resolved.id, session: sessionSpecToProto(resolved) }, call),
     );
   }).pipe(map((proto) => new FlameSession(context, sessionFromProto(proto))));
+}
+
+/**
+ * Runs `send` at once for options any version can carry; with 0.7-only options (tokens, a
+ * gang batch size) only after checking that the server speaks 0.7 (a 0.6 server would drop
+ * them silently).
+ */
+function gated<T>(context: FlameClientContext, resolved: ResolvedSessionOptions, send: () => Observable<T>): Observable<T> {
+  if (resolved.tokens === undefined && resolved.batchSize <= 1) return send();
+  return withVersion(context.channel, (version) => {
+    if (resolved.tokens !== undefined) requireFlame07(version, 'session tokens');
+    if (resolved.batchSize > 1) requireFlame07(version, 'session batchSize > 1 (gang scheduling)');
+    return send();
+  });
 }
 
 /**
@@ -83,11 +96,8 @@ export function openOrCreateSession(
     assertSameSessionId(sessionId, options);
     const base = typeof options === 'string' ? { application: options } : options;
     const resolved = resolveSessionOptions({ ...base, id: sessionId });
-    return unaryCall(
-      context.channel,
-      'openSession',
-      { sessionId: resolved.id, session: sessionSpecToProto(resolved) },
-      call,
+    return gated(context, resolved, () =>
+      unaryCall(context.channel, 'openSession', { sessionId: resolved.id, session: sessionSpecToProto(resolved) }, call),
     );
   }).pipe(map((proto) => new FlameSession(context, sessionFromProto(proto))));
 }

@@ -1,10 +1,24 @@
 import { Observable, defer, map } from 'rxjs';
 import { taskFromProto } from '../../model/flame/convert.js';
 import { bytesToProto } from '../../model/flame/convert-scalars.js';
+import { type AffinityKey, resolveAffinity } from '../../model/flame/affinity.js';
 import type { Task } from '../../model/flame/types.js';
 import { serverStreamCall } from '../../transport/grpc/server-stream.js';
 import { unaryCall } from '../../transport/grpc/unary.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
+import { FLAME_METHOD_TABLES, requireFlame07, withVersion } from './protocol.js';
+
+const NO_KEYS: Buffer[] = [];
+
+/** Options of `createTask`: the call's, plus what the task itself carries. */
+export interface CreateTaskOptions extends FlameClientCallOptions {
+  /**
+   * Flame 0.7: the task's affinity keys (bytes or UTF-8 text), a soft preference for
+   * executors that hold them; checked client-side (`TaskAffinityError`) and deduplicated.
+   * On a 0.6 server: `FlameUnsupportedFeatureError` (0.6 would drop them silently).
+   */
+  readonly affinity?: Iterable<AffinityKey>;
+}
 
 /**
  * CreateTask: emits the new task (Pending, no events). Each subscription creates another
@@ -15,17 +29,29 @@ import type { FlameClientCallOptions, FlameClientContext } from './context.js';
  * ```ts
  * import { createTask } from 'flame-pie-rx/flame';
  * createTask(context, 'echo-a1B2c3', new TextEncoder().encode('hi')).subscribe((t) => console.log(t.id));
+ * createTask(context, 'echo-a1B2c3', undefined, { affinity: ['block-7'] }); // 0.7 only
  * ```
  */
 export function createTask(
   context: FlameClientContext,
   sessionId: string,
   input?: Uint8Array,
-  call: FlameClientCallOptions = {},
+  call: CreateTaskOptions = {},
 ): Observable<Task> {
-  return defer(() =>
-    unaryCall(context.channel, 'createTask', { task: { sessionId, input: bytesToProto(input) } }, call),
-  ).pipe(map(taskFromProto));
+  const affinity = call.affinity;
+  if (affinity === undefined) {
+    return defer(() =>
+      unaryCall(context.channel, 'createTask', { task: { sessionId, input: bytesToProto(input), affinity: NO_KEYS } }, call),
+    ).pipe(map(taskFromProto));
+  }
+  const { affinity: _keys, ...callOptions } = call;
+  return defer(() => {
+    const keys = resolveAffinity(affinity).map((k) => Buffer.from(k.buffer, k.byteOffset, k.byteLength));
+    return withVersion(context.channel, (version) => {
+      if (keys.length > 0) requireFlame07(version, 'task affinity');
+      return unaryCall(context.channel, 'createTask', { task: { sessionId, input: bytesToProto(input), affinity: keys } }, callOptions);
+    });
+  }).pipe(map(taskFromProto));
 }
 
 /**
@@ -65,5 +91,7 @@ export function listTasks(
   sessionId: string,
   call: FlameClientCallOptions = {},
 ): Observable<Task> {
-  return serverStreamCall(context.channel, 'listTask', { sessionId }, call).pipe(map(taskFromProto));
+  return withVersion(context.channel, (version) =>
+    serverStreamCall(context.channel, FLAME_METHOD_TABLES[version].listTasks, { sessionId }, call),
+  ).pipe(map(taskFromProto));
 }

@@ -34,6 +34,13 @@ export interface WatchTaskCoreOptions {
    */
   readonly reconcileAtStart?: boolean;
   /**
+   * Whether each `watch()` subscription first delivers the task's current state (Flame 0.7
+   * WatchTasks sends a snapshot for every registration). Then no cycle reconciles with
+   * GetTask; GetTask is still asked after an empty end and for missing failure events.
+   * Default false (0.6 WatchTask sends nothing until the task changes).
+   */
+  readonly streamSendsCurrentState?: boolean;
+  /**
    * How long a call whose answer is no longer needed (the stream after its terminal
    * message, a GetTask overtaken by the stream) may run on before it is cancelled. Default
    * `DEFAULT_WATCH_DRAIN_MS`.
@@ -131,6 +138,10 @@ class TaskWatch implements Unsubscribable, TaskCallOwner {
   start(): this {
     this.#startCycle(this.options.reconcileAtStart ?? true);
     return this;
+  }
+
+  #reconciles(): boolean {
+    return this.options.streamSendsCurrentState !== true;
   }
 
   unsubscribe(): void {
@@ -292,7 +303,7 @@ class TaskWatch implements Unsubscribable, TaskCallOwner {
   #startCycle(reconcile = true): void {
     const own = this.#nextStep();
     this.#call(own, this.options.watch(), 'stream');
-    if (!reconcile || !this.isCurrent(own)) return;
+    if (!reconcile || !this.#reconciles() || !this.isCurrent(own)) return;
     this.#call(own, this.options.get(), 'reconcile');
   }
 }

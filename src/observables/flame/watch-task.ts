@@ -1,4 +1,4 @@
-import { Observable, SchedulerLike } from 'rxjs';
+import { Observable, SchedulerLike, switchMap } from 'rxjs';
 import { taskFromProto } from '../../model/flame/convert.js';
 import type { Task, TaskState } from '../../model/flame/types.js';
 import type { BackoffPolicy } from '../../transport/backoff.js';
@@ -6,7 +6,9 @@ import type { ShouldRetry } from '../../transport/should-retry.js';
 import { serverStreamCallMapped } from '../../transport/grpc/server-stream.js';
 import { unaryCallMapped } from '../../transport/grpc/unary.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
+import { type FlameVersion, protocolOf } from './protocol.js';
 import { type WatchTaskCoreOptions, watchTaskWith } from './watch-task-core.js';
+import { sharedTaskWatch } from './watch-tasks-hub.js';
 
 /** Options of `watchTask`; every one has a default from the client. */
 export interface WatchTaskOptions {
@@ -38,8 +40,14 @@ export interface WatchTaskOptions {
  * a backoff delay, a Failed task is emitted with its events (failure message). Unknown
  * ids error with `FlameNotFoundError`.
  *
- * Unsubscribing stops watching (the stream is cancelled on the wire); it does NOT cancel
- * the task, which keeps running on the server: Flame has no cancel-task RPC.
+ * The same guarantees hold on both versions. On Flame 0.6 each watch is one WatchTask
+ * stream. On 0.7 the watches of one session share one WatchTasks stream
+ * (`sharedTaskWatch`): a watch registers its task there and gets the current state
+ * first; after a break every open watch registers again on a new stream.
+ *
+ * Unsubscribing stops watching (0.6: the stream is cancelled on the wire; 0.7: the
+ * registration is dropped and the shared stream closes once no watch is left); it does
+ * NOT cancel the task, which keeps running on the server: Flame has no cancel-task RPC.
  *
  * `context` is a `FlameClient` or any `FlameClientContext`.
  *
@@ -56,7 +64,13 @@ export function watchTask(
   taskId: string,
   options: WatchTaskOptions = NO_OPTIONS,
 ): Observable<Task> {
-  return watchTaskWith(new ChannelTaskCalls(context, { sessionId, taskId }, options));
+  const protocol = protocolOf(context.channel);
+  const known = protocol.version;
+  const request = { sessionId, taskId };
+  if (known !== undefined) return watchTaskWith(new ChannelTaskCalls(context, request, options, known));
+  return protocol
+    .detect()
+    .pipe(switchMap((version) => watchTaskWith(new ChannelTaskCalls(context, request, options, version))));
 }
 
 const NO_OPTIONS: WatchTaskOptions = {};
@@ -72,10 +86,16 @@ class ChannelTaskCalls implements WatchTaskCoreOptions {
     private readonly context: FlameClientContext,
     private readonly request: { readonly sessionId: string; readonly taskId: string },
     private readonly options: WatchTaskOptions,
+    private readonly version: FlameVersion,
   ) {}
 
   watch(): Observable<Task> {
+    if (this.version === '0.7') return sharedTaskWatch(this.context.channel, this.request.sessionId, this.request.taskId);
     return serverStreamCallMapped(this.context.channel, 'watchTask', this.request, NO_CALL_OPTIONS, taskFromProto);
+  }
+
+  get streamSendsCurrentState(): boolean {
+    return this.version === '0.7';
   }
 
   get(): Observable<Task> {

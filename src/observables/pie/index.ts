@@ -1,6 +1,7 @@
 // Barrel of src/observables/pie: the public Pie client API.
 export * from './pie-client.js';
 export * from './connection/credentials.js';
+export * from './connection/identity.js';
 export * from './connection/authenticate.js';
 export * from './processes/process-handle.js';
 export * from './processes/process-launch.js';
@@ -23,3 +24,4 @@ export * from './connection/client-context.js';
 export * from './connection/base64.js';
 export * from './mcp/stdio-mcp-server.js';
 export * from './mcp/mcp-bridge.js';
+export * from './generations/index.js';

@@ -21,6 +21,11 @@ import { type ModelStatus, type ProcessInfo, parseModelStatus, parseProcessList 
 import { PieConnection } from '../../transport/ws/connection.js';
 import type { PieRequestMessage } from '../../transport/ws/messages.js';
 import type { PieConnectionOptions } from '../../transport/ws/connection-options.js';
+import { type PieGeneration, type PieGenerationOption, PIE_GENERATIONS, pieSocketUrl } from '../../transport/ws/generations.js';
+import { type PieCapability, capabilitiesOf, requireCapability } from './generations/capabilities.js';
+import { PieGenerationTracker } from './generations/generation-tracker.js';
+import { identityHeaders } from './connection/identity.js';
+import { refusedAs06 } from './generations/refused-as-0.6.js';
 import { authenticate } from './connection/authenticate.js';
 import type { PieClientContext } from './connection/client-context.js';
 import { type PieCredentials, resolveCredentials } from './connection/credentials.js';
@@ -65,11 +70,30 @@ export interface PieClientOptions
    * before giving up with `PieTimeoutError`. Default 30 000 ms.
    */
   readonly connectTimeoutMs?: number;
+  /**
+   * The protocol generation to speak: `'auto'` (default) tells a 0.4 engine from a gateway
+   * by the first handshake reply (and a gateway's 0.5 from 0.6 by its first upload reply);
+   * `'0.4'`, `'0.5'` or `'0.6'` insist, and a server of the other kind fails `connect` with
+   * `PieGenerationError`.
+   */
+  readonly generation?: PieGenerationOption;
+  /**
+   * Who this client is to a gateway, sent as the `x-pie-identity` upgrade header (any
+   * opaque text, e.g. `default/alice`; the gateway trusts it as given). Node only: a
+   * browser WebSocket cannot send headers (see `identityInjectedByProxy`).
+   */
+  readonly identity?: string;
+  /**
+   * An edge proxy in front of the gateway injects `x-pie-identity`: no identity is needed
+   * here, and in a browser an `identity` is not sent instead of being an error.
+   */
+  readonly identityInjectedByProxy?: boolean;
 }
 
 /**
  * The Pie engine client: one reconnecting, authenticated WebSocket and cold Observables for
- * every operation of the protocol. After a reconnect it authenticates again, re-attaches
+ * every operation of the protocol, for the 0.4 engine and the 0.5/0.6 gateway (see
+ * `generation`, `capabilities`). After a reconnect it authenticates again, re-attaches
  * every process stream that still has subscribers, re-registers local MCP servers and
  * re-attaches listened-to workflows.
  *
@@ -86,6 +110,33 @@ export class PieClient {
   /** Frames the client could not use (undecodable frames, unknown events, broken files); the connection keeps going. */
   readonly errors$: Observable<PieError>;
 
+  /**
+   * The generation spoken: `'0.4'` (the engine), `'0.5'` or `'0.6'` (a gateway). With
+   * `generation: 'auto'` a gateway is taken for 0.5 until an upload's reply shows 0.6.
+   *
+   * @example
+   * ```ts
+   * const client = await PieClient.connect('ws://127.0.0.1:8080', undefined, { identity: 'default/me' });
+   * client.generation; // => '0.5' against pie-server 0.5.2
+   * ```
+   */
+  get generation(): PieGeneration {
+    return this.tracker.generation ?? '0.4';
+  }
+
+  /**
+   * The generation-specific operations and options available now (see `PieCapability`);
+   * one not listed fails at once with `PieUnsupportedError`.
+   *
+   * @example
+   * ```ts
+   * client.capabilities.includes('workflows'); // => false on a gateway
+   * ```
+   */
+  get capabilities(): readonly PieCapability[] {
+    return capabilitiesOf(this.generation);
+  }
+
   private readonly context: PieClientContext;
   private readonly bridge: McpBridge;
   private readonly workflows = new Set<WorkflowEntry>();
@@ -96,6 +147,7 @@ export class PieClient {
   private constructor(
     private readonly connection: PieConnection,
     options: PieClientOptions,
+    private readonly tracker: PieGenerationTracker,
   ) {
     this.scheduler = options.scheduler ?? asyncScheduler;
     const router = new ProcessEventRouter({
@@ -110,6 +162,7 @@ export class PieClient {
     this.context = {
       connection,
       router,
+      generation: tracker,
       session$: new BehaviorSubject(0),
       pauseGate: new PauseGate(
         () => connection.pause(),
@@ -131,20 +184,36 @@ export class PieClient {
 
   /**
    * Loads the key (if any), opens the connection and resolves once it is authenticated and
-   * ready. Rejects with `PieKeyError` for an unusable key, `PieAuthError` when the engine
-   * refuses (never retried), or the error that closed the connection. Credentials never
-   * appear in an error.
+   * ready, knowing the generation it speaks (`generation`). For a gateway (pie-server
+   * 0.5.x) leave `credentials` out and pass `identity`; `/v1/ws` is appended to a URL
+   * without a path. Rejects with `PieKeyError` for an unusable key, `PieAuthError` when the
+   * engine refuses, `PieUpgradeError` when the upgrade is answered with an HTTP status,
+   * `PieGenerationError` when a fixed generation meets the other kind, `PieUnsupportedError`
+   * for token credentials at a gateway (none retried), `PieTimeoutError` naming the last
+   * socket error after `connectTimeoutMs`, or the error that closed the connection.
+   * Credentials never appear in an error.
    *
    * @example
    * ```ts
-   * const client = await PieClient.connect(emulator.url, { token: emulator.internalToken });
+   * const client = await PieClient.connect('ws://127.0.0.1:8080', undefined, { identity: 'default/alice' }); // a gateway
+   * const old = await PieClient.connect(emulator.url, { token: emulator.internalToken }); // a 0.4 engine
    * ```
    */
-  static async connect(url: string, credentials: PieCredentials, options: PieClientOptions = {}): Promise<PieClient> {
-    const resolved = await resolveCredentials(credentials);
+  static async connect(url: string, credentials?: PieCredentials, options: PieClientOptions = {}): Promise<PieClient> {
+    const generation = options.generation ?? 'auto';
+    if (generation !== 'auto' && !PIE_GENERATIONS.includes(generation)) {
+      throw new PieError(`generation must be 'auto', '0.4', '0.5' or '0.6', got ${JSON.stringify(generation)}`);
+    }
+    const tracker = new PieGenerationTracker(generation);
+    if (credentials && 'token' in credentials) requireCapability(tracker, 'tokenAuth', 'token authentication');
+    const headers = identityHeaders(options);
+    const socketUrl = pieSocketUrl(url, generation);
+    const resolved = await resolveCredentials(credentials ?? { username: options.identity ?? 'anonymous' });
     const connection = PieConnection.open({
-      url,
-      authenticate: authenticate(resolved),
+      url: socketUrl,
+      ...(headers ? { headers } : {}),
+      wireDialect: () => tracker.dialect,
+      authenticate: authenticate(resolved, (kind, evidence) => tracker.found(kind, evidence)),
       ...(options.backoff ? { backoff: options.backoff } : {}),
       ...(options.scheduler ? { scheduler: options.scheduler } : {}),
       ...(options.random ? { random: options.random } : {}),
@@ -152,7 +221,11 @@ export class PieClient {
       ...(options.heartbeat !== undefined ? { heartbeat: options.heartbeat } : {}),
       ...(options.webSocketFactory ? { webSocketFactory: options.webSocketFactory } : {}),
     });
-    const client = new PieClient(connection, options);
+    let lastError: string | undefined;
+    const watching = connection.state$.subscribe((state) => {
+      if (state.kind === 'reconnecting') lastError = state.lastError.message;
+    });
+    const client = new PieClient(connection, options, tracker);
     const connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
     const first = await firstValueFrom(
       connection.state$.pipe(
@@ -160,11 +233,15 @@ export class PieClient {
         timeout({
           first: connectTimeoutMs,
           scheduler: options.scheduler ?? asyncScheduler,
-          with: () => of<ConnectionState>({ kind: 'closed', error: new PieTimeoutError({ request: 'connect', timeoutMs: connectTimeoutMs }) }),
+          with: () =>
+            of<ConnectionState>({
+              kind: 'closed',
+              error: new PieTimeoutError({ request: 'connect', timeoutMs: connectTimeoutMs, ...(lastError ? { lastError } : {}) }),
+            }),
         }),
       ),
       { defaultValue: { kind: 'closed' } as ConnectionState },
-    );
+    ).finally(() => watching.unsubscribe());
     if (first.kind === 'closed') {
       client.close();
       throw first.error ?? new PieConnectionLostError('the connection closed before it was ready');
@@ -198,7 +275,8 @@ export class PieClient {
 
   /**
    * `query`: the raw `result` text. Engines answer only the `model_status` subject; any
-   * other subject never answers and ends in `PieTimeoutError`.
+   * other subject is never answered by 0.4 (`PieTimeoutError`) and refused by a gateway
+   * (`PieRequestError`: `unknown query subject "x" (known: model_status)`).
    *
    * @example
    * ```ts
@@ -234,7 +312,9 @@ export class PieClient {
   }
 
   /**
-   * Uploads a program; emits progress per chunk and completes when the engine installed it.
+   * Uploads a program; emits progress per chunk and completes when the engine installed it
+   * (frames in the generation's shape: a manifest on 0.4 and 0.5, `file`/`version` on 0.6,
+   * both on a gateway not yet known as either).
    *
    * @example
    * ```ts
@@ -242,7 +322,39 @@ export class PieClient {
    * ```
    */
   addProgram(options: AddProgramOptions): Observable<UploadProgress> {
-    return addProgram(this.connection, options);
+    return refusedAs06(addProgram(this.connection, options, this.tracker), this.connection.notices$, this.tracker);
+  }
+
+  /**
+   * Uploads a program like `addProgram` and emits the id to launch it by, then completes:
+   * on 0.6 the `name@version` the engine answered, elsewhere the manifest's
+   * `package.name@package.version`. With `generation: 'auto'` on a gateway, a reply with
+   * an id is how the client learns it speaks 0.6.
+   *
+   * @example
+   * ```ts
+   * client.installProgram({ wasm: source, manifest, forceOverwrite: true })
+   *   .pipe(switchMap((id) => client.launchProcess(id, {}))).subscribe(console.log);
+   * ```
+   */
+  installProgram(options: AddProgramOptions): Observable<string> {
+    return new Observable<string>((subscriber) => {
+      let programId: string | undefined;
+      const upload = addProgram(this.connection, options, this.tracker, (id) => {
+        programId = id;
+      });
+      return refusedAs06(upload, this.connection.notices$, this.tracker).subscribe({
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => {
+          if (programId === undefined) {
+            subscriber.error(new PieError('the program was installed, but neither the engine nor the manifest named its id'));
+            return;
+          }
+          subscriber.next(programId);
+          subscriber.complete();
+        },
+      });
+    });
   }
 
   /**
@@ -280,7 +392,7 @@ export class PieClient {
    * ```
    */
   launchProcesses(inferlet: string, inputs: readonly unknown[], options: LaunchManyOptions = {}): Observable<PieProcess[]> {
-    return launchProcesses(this.context, inferlet, inputs, options);
+    return this.gated('launchProcesses', 'launchProcesses', () => launchProcesses(this.context, inferlet, inputs, options));
   }
 
   /**
@@ -296,7 +408,7 @@ export class PieClient {
     inputs: readonly unknown[],
     options: { tokenBudgets?: readonly (number | null)[]; timeoutMs?: number } = {},
   ): Observable<string[]> {
-    return runProcesses(this.context, inferlet, inputs, options);
+    return this.gated('runProcesses', 'runProcesses', () => runProcesses(this.context, inferlet, inputs, options));
   }
 
   /**
@@ -308,7 +420,7 @@ export class PieClient {
    * ```
    */
   launchDaemon(inferlet: string, port: number, input?: unknown): Observable<void> {
-    return launchDaemon(this.context, inferlet, port, input);
+    return this.gated('launchDaemon', 'launchDaemon', () => launchDaemon(this.context, inferlet, port, input));
   }
 
   /**
@@ -353,7 +465,8 @@ export class PieClient {
   }
 
   /**
-   * `list_processes`: this user's live processes, typed.
+   * `list_processes`: the live processes (this user's on 0.4; every identity's on a
+   * pie-server 0.5.2 gateway), read tolerantly: only `id` is sure to be there.
    *
    * @example
    * ```ts
@@ -373,7 +486,7 @@ export class PieClient {
    * ```
    */
   submitWorkflow(workflow: string | object): Observable<PieWorkflow> {
-    return submitWorkflow(this.context, workflow, this.trackWorkflow);
+    return this.gated('workflows', 'submitWorkflow', () => submitWorkflow(this.context, workflow, this.trackWorkflow));
   }
 
   /**
@@ -386,6 +499,7 @@ export class PieClient {
    */
   attachWorkflow(workflowId: string): Observable<PieWorkflow> {
     return defer(() => {
+      requireCapability(this.tracker, 'workflows', 'attachWorkflow');
       const entry = new WorkflowEntry(this.context, normalizeProcessId(workflowId), 0, this.trackWorkflow);
       entry.attached = false;
       return entry.attach().pipe(map(() => entry));
@@ -402,7 +516,7 @@ export class PieClient {
    * ```
    */
   registerMcpServer(name: string, command: McpServerCommand): Observable<void> {
-    return this.bridge.register(name, command);
+    return this.gated('mcp', 'registerMcpServer', () => this.bridge.register(name, command));
   }
 
   /**
@@ -436,6 +550,14 @@ export class PieClient {
     this.bridge.closeAll();
     this.connection.close();
     this.subscriptions.unsubscribe();
+  }
+
+  /** Runs `operation` on subscribe if the generation has `capability`, else fails at once with `PieUnsupportedError`. */
+  private gated<T>(capability: PieCapability, operation: string, run: () => Observable<T>): Observable<T> {
+    return defer(() => {
+      requireCapability(this.tracker, capability, operation);
+      return run();
+    });
   }
 
   private readonly trackWorkflow = (entry: WorkflowEntry, attached: boolean): void => {

@@ -60,6 +60,7 @@ export class ApplicationRegistry {
     if (problem) return problem;
     const record = this.byName.get(name);
     if (!record) return flameMessages.applicationNotFound(name);
+    if (record.disabled) return flameMessages.applicationNotEnabled(name);
     if (hasOpenSessions()) return flameMessages.applicationUpdateOpenSessions(name);
     record.spec = normalizeApplicationSpec(spec);
     return undefined;
@@ -70,6 +71,11 @@ export class ApplicationRegistry {
     if (hasOpenSessions()) return flameMessages.applicationUnregisterOpenSessions(name);
     if (!this.byName.delete(name)) return flameMessages.applicationDeleteFailed(name);
     return undefined;
+  }
+
+  /** Forgets an application (0.7 lifecycle: a Disabled one whose last open session ended). */
+  remove(name: string): void {
+    this.byName.delete(name);
   }
 
   /** The application, or NOT_FOUND with the filesystem engine's text. */

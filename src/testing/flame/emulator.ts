@@ -1,14 +1,15 @@
 // The public emulator of Flame's session manager: a real grpc-js server on loopback serving
-// flame.v1.Frontend with the filesystem-storage semantics of flame.md section 3, plus test
-// controls (handlers, forced states, faults, observation).
+// flame.v1.Frontend of Flame 0.6 or 0.7 with the filesystem-storage semantics of flame.md
+// section 3 (and flame-0.7.md 3, 5.2 for 0.7), plus test controls (handlers, forced
+// states, faults, observation).
 import * as grpc from '@grpc/grpc-js';
 import os from 'node:os';
-import { FrontendService } from '../../gen/flame/v1/frontend.js';
 import { SessionState, TaskState, type ApplicationSpec } from '../../gen/flame/v1/types.js';
 import { ApplicationRegistry, defaultApplicationSpecs } from './applications.js';
 import { CallRegistry, type FlameCallRecord, type FlameCancelledCall } from './call-registry.js';
 import { FlameEmulatorError, RpcFailure } from './errors.js';
-import { createFrontendService } from './frontend-service.js';
+import { type FrontendHandlers, createFrontendService } from './frontend-service.js';
+import { type EmulatorService, emulatorServices } from './services.js';
 import type { FlameHandleOptions, FlameTaskHandler } from './handler.js';
 import { FlameEventCode, flameMessages } from './messages.js';
 import { checkCallLogLimit, checkHandleOptions } from './option-checks.js';
@@ -16,6 +17,12 @@ import { TaskScheduler } from './scheduler.js';
 import { parseClusterResreq } from './spec-compare.js';
 import { FlameStore, type TransitionOptions } from './state.js';
 import { validateApplicationSpec } from './validate.js';
+import { WatchTasksStreams } from './watch-tasks-service.js';
+import type { FlameEmulatorVersion } from './services.js';
+
+export type { FlameEmulatorVersion } from './services.js';
+import { FlameCacheEmulator } from './cache/cache-emulator.js';
+import type { FlameCacheVersion } from '../../model/flame/cache-types.js';
 
 /** The real server's request size limit (tonic default), kept as the emulator's default. */
 const DEFAULT_MAX_RECEIVE_BYTES = 4 * 1024 * 1024;
@@ -47,10 +54,29 @@ export interface FlameEmulatorOptions {
   /** Name of the single fake node (default: this machine's host name). */
   nodeName?: string;
   /**
+   * The Flame version served (default '0.6'). Under '0.7' the five 0.6 names (ListApplication,
+   * ListExecutor, ListSession, WatchTask, ListTask) answer UNIMPLEMENTED with an empty
+   * message, as a 0.7 server does; under '0.6' the seven 0.7-only ones do. '0.7' also keeps
+   * what 0.6 drops: session tokens (given to handlers, never echoed), the gang batch size,
+   * task affinity.
+   */
+  version?: FlameEmulatorVersion;
+  /**
+   * 0.7 WatchTasks: send only terminal states, no intermediate ones (the server may skip
+   * them). Default false.
+   */
+  coalesceWatchStates?: boolean;
+  /**
    * How many of the most recent calls `calls` (and `cancelledCalls`) keep, requests included
    * (default 10 000; 0 keeps none; `Infinity` keeps all). A non-negative integer or Infinity.
    */
   callLogLimit?: number;
+  /**
+   * Also start an object cache emulator on its own port (`cache`, `cacheEndpoint`), speaking
+   * '0.6' (Arrow Flight) or '0.7' (ObjectCacheService); `true` means the version of this
+   * Frontend ('0.7' for `version: '0.7'`, else '0.6'). It keeps running across `stop`/`start` and closes with `close`.
+   */
+  objectCache?: FlameCacheVersion | true;
 }
 
 /** A task state given by name or number. */
@@ -83,7 +109,9 @@ export class FlameEmulator {
   private readonly registry: CallRegistry;
   private readonly store: FlameStore;
   private readonly scheduler: TaskScheduler;
-  private readonly service: grpc.UntypedServiceImplementation;
+  private readonly service: FrontendHandlers;
+  private readonly watchTasks = new WatchTasksStreams();
+  private objectCache: FlameCacheEmulator | undefined;
 
   private constructor(private readonly options: FlameEmulatorOptions) {
     this.registry = new CallRegistry(checkCallLogLimit(options.callLogLimit));
@@ -93,6 +121,8 @@ export class FlameEmulator {
     const applications = new ApplicationRegistry(stamp);
     for (const [name, spec] of Object.entries(defaultApplicationSpecs())) applications.register(name, spec);
     this.store = new FlameStore(applications, { clock, stamp });
+    this.store.version = options.version === '0.6' || options.version === undefined ? '0.6' : '0.7';
+    this.watchTasks.controls.coalesce = options.coalesceWatchStates ?? false;
     if (options.clusterResreq !== undefined) this.store.clusterResreq = parseClusterResreq(options.clusterResreq);
     this.scheduler = new TaskScheduler(this.store, options.nodeName ?? os.hostname());
     this.service = createFrontendService({
@@ -100,6 +130,7 @@ export class FlameEmulator {
       scheduler: this.scheduler,
       registry: this.registry,
       shuffleLists: options.shuffleLists ?? true,
+      watchTasks: this.watchTasks,
     });
     this.boundPort = options.port ?? 0;
   }
@@ -119,6 +150,17 @@ export class FlameEmulator {
   static async start(options: FlameEmulatorOptions = {}): Promise<FlameEmulator> {
     const emulator = new FlameEmulator(options);
     await emulator.listen();
+    if (options.objectCache !== undefined) {
+      try {
+        emulator.objectCache = await FlameCacheEmulator.start({
+          version: options.objectCache === true ? (options.version === '0.7' ? '0.7' : '0.6') : options.objectCache,
+          ...(options.host === undefined ? {} : { host: options.host }),
+        });
+      } catch (error) {
+        await emulator.close();
+        throw error;
+      }
+    }
     return emulator;
   }
 
@@ -146,6 +188,69 @@ export class FlameEmulator {
   get endpoint(): string {
     if (this.options.tls) return `https://localhost:${this.boundPort}`;
     return `http://${this.options.host ?? '127.0.0.1'}:${this.boundPort}`;
+  }
+
+  /**
+   * The Flame version served.
+   *
+   * @example
+   * ```ts
+   * (await FlameEmulator.start({ version: '0.7' })).version; // => '0.7'
+   * ```
+   */
+  get version(): FlameEmulatorVersion {
+    return this.options.version ?? '0.6';
+  }
+
+  /**
+   * Number of open 0.7 WatchTasks streams (each carries the watches of one session).
+   *
+   * @example
+   * ```ts
+   * emu.openWatchTasksStreams; // => 1 while any number of tasks of one session are watched
+   * ```
+   */
+  get openWatchTasksStreams(): number {
+    return this.watchTasks.open.size;
+  }
+
+  /**
+   * 0.7: re-sends every registered task on every WatchTasks stream, as the server does
+   * after its notification backlog overflowed (clients must not report a state twice).
+   *
+   * @example
+   * ```ts
+   * emu.resendTaskWatches();
+   * ```
+   */
+  resendTaskWatches(): void {
+    this.watchTasks.resendAll();
+  }
+
+  /**
+   * The object cache emulator started with the `objectCache` option, or undefined.
+   *
+   * @example
+   * ```ts
+   * const emu = await FlameEmulator.start({ objectCache: '0.7' });
+   * emu.cache?.keys(); // => []
+   * ```
+   */
+  get cache(): FlameCacheEmulator | undefined {
+    return this.objectCache;
+  }
+
+  /**
+   * The endpoint of that cache (`grpc://127.0.0.1:PORT`), or undefined: what a client's
+   * `cache.endpoint` / FLAME_CACHE_ENDPOINT would name.
+   *
+   * @example
+   * ```ts
+   * FlameCache.connect({ endpoint: emu.cacheEndpoint });
+   * ```
+   */
+  get cacheEndpoint(): string | undefined {
+    return this.objectCache?.endpoint;
   }
 
   /**
@@ -309,17 +414,18 @@ export class FlameEmulator {
   }
 
   /**
-   * The state of a session ('Open' or 'Closed'), or undefined when it is unknown.
+   * The state of a session ('Open', 'Closed', and on 0.7 'Suspending' or 'Suspended'), or
+   * undefined when it is unknown.
    *
    * @example
    * ```ts
    * emu.sessionState('s1'); // => 'Open'
    * ```
    */
-  sessionState(sessionId: string): 'Open' | 'Closed' | undefined {
+  sessionState(sessionId: string): 'Open' | 'Closed' | 'Suspending' | 'Suspended' | undefined {
     const session = this.store.sessions.get(sessionId);
     if (!session) return undefined;
-    return session.state === SessionState.Open ? 'Open' : 'Closed';
+    return SessionState[session.state] as 'Open' | 'Closed' | 'Suspending' | 'Suspended';
   }
 
   /**
@@ -441,6 +547,15 @@ export class FlameEmulator {
     this.closed = true;
     await this.stop();
     this.scheduler.deactivate();
+    await this.objectCache?.close();
+  }
+
+  /**
+   * Every gRPC service the emulator's server offers, in one place (`emulatorServices`):
+   * further services of the same cluster are added there.
+   */
+  private services(): EmulatorService[] {
+    return emulatorServices(this.version, this.service, this.registry);
   }
 
   private listen(): Promise<void> {
@@ -451,7 +566,7 @@ export class FlameEmulator {
       'grpc.http2.min_ping_interval_without_data_ms': 1000,
       'grpc.max_receive_message_length': this.options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_BYTES,
     });
-    server.addService(FrontendService, this.service);
+    for (const { definition, implementation } of this.services()) server.addService(definition, implementation);
     const tls = this.options.tls;
     const credentials = tls
       ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) }], false)
@@ -472,3 +587,4 @@ export class FlameEmulator {
     });
   }
 }
+

@@ -1,17 +1,34 @@
-// The 18 RPCs of flame.v1.Frontend over the emulator's store (flame.md 3.4).
-import { status } from '@grpc/grpc-js';
-import type { FrontendServer } from '../../gen/flame/v1/frontend.js';
-import type { Task } from '../../gen/flame/v1/types.js';
+// The RPCs of flame.v1.Frontend over the emulator's store: the 18 of 0.6 (flame.md 3.4)
+// and the 20 of 0.7 (flame-0.7.md 2.2), keyed by grpc-js method name; the emulator serves
+// the ones of its version.
+import { type handleServerStreamingCall, type handleUnaryCall, status } from '@grpc/grpc-js';
+import type {
+  FrontendServer,
+  ListApplicationsRequest,
+  ListExecutorsRequest,
+  ListSessionsRequest,
+  ListTasksRequest,
+  WatchTaskRequest,
+} from '../../gen/flame/v1/frontend.js';
+import {
+  type ApplicationList,
+  ApplicationState,
+  type ExecutorList,
+  type SessionList,
+  SessionState,
+  type Task,
+} from '../../gen/flame/v1/types.js';
 import type { CallRegistry } from './call-registry.js';
 import { RpcFailure } from './errors.js';
 import { flameMessages } from './messages.js';
 import { emulatorNode, executorToProto } from './node-info.js';
 import { isTerminalState, type TaskListener } from './records.js';
-import { streamHandler, unaryHandler } from './rpc-wrappers.js';
+import { bidiHandler, streamHandler, unaryHandler } from './rpc-wrappers.js';
 import type { TaskScheduler } from './scheduler.js';
 import type { FlameStore } from './state.js';
 import { applicationToProto, sessionToProto, taskToProto } from './to-proto.js';
 import { parseTaskId, validateApplicationSpec } from './validate.js';
+import { WatchTasksStreams, serveWatchTasks } from './watch-tasks-service.js';
 
 /** What the service implementation needs. */
 export interface FrontendDependencies {
@@ -20,6 +37,8 @@ export interface FrontendDependencies {
   registry: CallRegistry;
   /** Shuffle list answers, to catch clients that depend on an order the server does not give. */
   shuffleLists: boolean;
+  /** The open 0.7 WatchTasks streams and their test controls. */
+  watchTasks?: WatchTasksStreams;
 }
 
 function shuffled<T>(items: T[], enabled: boolean): T[] {
@@ -52,17 +71,82 @@ const result = (failure: string | undefined) =>
  * server.addService(FrontendService, createFrontendService({ store, scheduler, registry: new CallRegistry(), shuffleLists: true }));
  * ```
  */
-export function createFrontendService(deps: FrontendDependencies): FrontendServer {
+/** The handlers of every Frontend RPC of both versions, by grpc-js method name. */
+export type FrontendHandlers = FrontendServer & {
+  listApplication: handleUnaryCall<ListApplicationsRequest, ApplicationList>;
+  listExecutor: handleUnaryCall<ListExecutorsRequest, ExecutorList>;
+  listSession: handleUnaryCall<ListSessionsRequest, SessionList>;
+  watchTask: handleServerStreamingCall<WatchTaskRequest, Task>;
+  listTask: handleServerStreamingCall<ListTasksRequest, Task>;
+};
+
+export function createFrontendService(deps: FrontendDependencies): FrontendHandlers {
   const { store, scheduler, registry } = deps;
   const apps = store.applications;
   const unary = <Req, Res>(method: string, impl: (request: Req) => Res) => unaryHandler(registry, method, impl);
+  const watchStreams = deps.watchTasks ?? new WatchTasksStreams();
+  const listApplications = (request: ListApplicationsRequest) => {
+    const state = request.state;
+    if (state !== undefined && ApplicationState[state] === undefined) {
+      throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.invalidFilter('state'));
+    }
+    const all = apps
+      .all()
+      .filter((a) => state === undefined || (state === ApplicationState.Disabled) === (a.disabled === true));
+    return { applications: shuffled(all.map(applicationToProto), deps.shuffleLists) };
+  };
+  const listExecutors = () => ({
+    executors: shuffled(
+      [...scheduler.executors.values()].map((e) => executorToProto(e, scheduler.nodeName)),
+      deps.shuffleLists,
+    ),
+  });
+  const listSessions = (request: ListSessionsRequest) => {
+    const { application, state, ids } = request;
+    if (state !== undefined && SessionState[state] === undefined) {
+      throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.invalidFilter('state'));
+    }
+    const wanted = ids.length > 0 ? new Set(ids) : undefined;
+    const sessions = [...store.sessions.values()].filter(
+      (s) =>
+        (application === undefined || s.application === application) &&
+        (state === undefined || s.state === state) &&
+        (wanted === undefined || wanted.has(s.id)),
+    );
+    return { sessions: shuffled(sessions.map((s) => sessionToProto(s, { withEvents: true })), deps.shuffleLists) };
+  };
+  const listTasks = (req: { sessionId: string }, out: { write(task: Task): void; end(): void }) => {
+    const session = store.sessions.get(req.sessionId);
+    if (!session) throw new RpcFailure(status.NOT_FOUND, req.sessionId);
+    const tasks: Task[] = [];
+    for (const task of session.tasks.values()) tasks.push(taskToProto(task, { withEvents: false }));
+    for (const task of shuffled(tasks, deps.shuffleLists)) out.write(task);
+    out.end();
+  };
 
   return {
+    // 0.6 requests carry no filter: the same code answers both names.
+    listApplication: unary('listApplication', () => listApplications({})),
+    listApplications: unary('listApplications', listApplications),
+    listExecutor: unary('listExecutor', listExecutors),
+    listExecutors: unary('listExecutors', listExecutors),
+    listSession: unary('listSession', () => listSessions({ ids: [] })),
+    listSessions: unary('listSessions', listSessions),
+    listTask: streamHandler(registry, 'listTask', listTasks),
+    listTasks: streamHandler(registry, 'listTasks', listTasks),
+    suspendSession: unary('suspendSession', (req: { sessionId: string }) =>
+      sessionToProto(store.suspendSession(req.sessionId), { withEvents: false }),
+    ),
+    resumeSession: unary('resumeSession', (req: { sessionId: string }) =>
+      sessionToProto(store.resumeSession(req.sessionId), { withEvents: false }),
+    ),
+    watchTasks: bidiHandler(registry, 'watchTasks', (io) => serveWatchTasks(store, watchStreams, io as never)),
     registerApplication: unary('registerApplication', (req) => {
       const spec = validateApplicationSpec(req.application);
       return result(apps.register(req.name, spec));
     }),
     unregisterApplication: unary('unregisterApplication', (req) => {
+      if (store.version === '0.7') return result(store.disableApplication(req.name));
       const failure = apps.unregister(req.name, () => store.hasOpenSessions(req.name));
       if (failure === undefined) {
         for (const session of [...store.sessions.values()]) {
@@ -76,15 +160,6 @@ export function createFrontendService(deps: FrontendDependencies): FrontendServe
       return result(apps.update(req.name, spec, () => store.hasOpenSessions(req.name)));
     }),
     getApplication: unary('getApplication', (req) => applicationToProto(apps.get(req.name))),
-    listApplication: unary('listApplication', () => ({
-      applications: shuffled(apps.all().map(applicationToProto), deps.shuffleLists),
-    })),
-    listExecutor: unary('listExecutor', () => ({
-      executors: shuffled(
-        [...scheduler.executors.values()].map((e) => executorToProto(e, scheduler.nodeName)),
-        deps.shuffleLists,
-      ),
-    })),
     listNodes: unary('listNodes', () => ({ nodes: [emulatorNode(scheduler.nodeName)] })),
     getNode: unary('getNode', (req) => {
       if (req.name !== scheduler.nodeName) throw new RpcFailure(status.NOT_FOUND, flameMessages.nodeNotFound(req.name));
@@ -105,12 +180,6 @@ export function createFrontendService(deps: FrontendDependencies): FrontendServe
       sessionToProto(store.closeSession(req.sessionId), { withEvents: false }),
     ),
     getSession: unary('getSession', (req) => sessionToProto(store.getSession(req.sessionId), { withEvents: true })),
-    listSession: unary('listSession', () => ({
-      sessions: shuffled(
-        [...store.sessions.values()].map((s) => sessionToProto(s, { withEvents: true })),
-        deps.shuffleLists,
-      ),
-    })),
     createTask: unary('createTask', (req) => taskToProto(store.createTask(req.task).task, { withEvents: false })),
     getTask: unary('getTask', (req) =>
       taskToProto(store.getTask(req.sessionId, parseTaskId(req.taskId)), { withEvents: true }),
@@ -134,14 +203,6 @@ export function createFrontendService(deps: FrontendDependencies): FrontendServe
       };
       task.listeners.add(listener);
       out.onClose(() => task.listeners.delete(listener));
-    }),
-    listTask: streamHandler(registry, 'listTask', (req, out) => {
-      const session = store.sessions.get(req.sessionId);
-      if (!session) throw new RpcFailure(status.NOT_FOUND, req.sessionId);
-      const tasks: Task[] = [];
-      for (const task of session.tasks.values()) tasks.push(taskToProto(task, { withEvents: false }));
-      for (const task of shuffled(tasks, deps.shuffleLists)) out.write(task);
-      out.end();
     }),
   };
 }

@@ -20,6 +20,12 @@ export interface FlameTaskContext {
   taskId: string;
   application: string;
   commonData?: Uint8Array;
+  /** Flame 0.7: the session's gang size, as SessionContext.batch_size gives it (1 for an ordinary session). */
+  batchSize?: number;
+  /** Flame 0.7: the session's tokens, as SessionContext.tokens gives them. */
+  tokens?: Readonly<Record<string, string>>;
+  /** Flame 0.7: the task's affinity keys, when it has any. */
+  affinity?: Uint8Array[];
 }
 
 /**

@@ -59,6 +59,15 @@ export const flameMessages = {
     `Executor <${executorId}> on node <${node}> failed to bind session with return_code <${returnCode}>: ${detail}`,
   retryLimitReached: (failures: number, limit: number) =>
     `Session retry limit reached after ${failures}/${limit} failed attempts; new executor assignment is paused for this session; existing executors are unchanged.`,
+  // Flame 0.7 WatchTasks (flame-0.7.md 3.1): texts of the interim server where known.
+  watchNoTask: 'at least one task is required',
+  watchOneSession: 'all watched tasks must be in one session',
+  watchSessionClosed: 'session is closed',
+  watchClosed: 'session task watch closed',
+  // Unpinned upstream (only the code is known); chosen texts.
+  watchTaskNotFound: (taskId: string) => `task <${taskId}> not found`,
+  invalidAffinity: (rule: string) => `invalid task affinity: ${rule}`,
+  invalidFilter: (field: string) => `invalid ${field} filter`,
   // Not specified upstream (a real restart surfaces as a transport error); chosen text.
   streamBroken: 'stream interrupted: the server is unavailable',
 } as const;

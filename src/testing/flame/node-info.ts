@@ -49,7 +49,7 @@ export function emulatorNode(name: string): Node {
 export function executorToProto(executor: ExecutorRecord, nodeName: string): Executor {
   return {
     metadata: { id: executor.id, name: executor.id },
-    spec: { node: nodeName, resreq: { ...executor.session.resreq }, shim: Shim.Host },
+    spec: { node: nodeName, resreq: { ...executor.session.resreq }, shim: Shim.Host, application: executor.application ?? '' },
     status: { state: ExecutorState.ExecutorBound, sessionId: executor.session.id },
   };
 }

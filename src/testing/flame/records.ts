@@ -38,6 +38,8 @@ export interface TaskRecord {
   completionTime?: number;
   readonly events: Event[];
   readonly listeners: Set<TaskListener>;
+  /** 0.7: the task's distinct affinity keys. */
+  readonly affinity?: Buffer[];
 }
 
 /**
@@ -71,6 +73,12 @@ export interface SessionRecord {
   readonly pending: PendingQueue;
   /** Sequence number of creation, to order sessions of equal priority. */
   readonly sequence: number;
+  /** Gang size (0.7; always 1 on 0.6). */
+  readonly batchSize: number;
+  /** 0.7: the session's tokens (secrets: never logged, not echoed in replies). */
+  readonly tokens?: Readonly<Record<string, string>>;
+  /** 0.7 WatchTasks streams of the session, told when it closes or goes away. */
+  readonly watchStreams: Set<{ sessionEnded(): void }>;
 }
 
 /**
@@ -86,6 +94,8 @@ export interface ApplicationRecord {
   readonly name: string;
   spec: ApplicationSpec;
   readonly creationTime: number;
+  /** 0.7 lifecycle: unregistered while sessions remained; removed once none is open. */
+  disabled?: boolean;
 }
 
 /**

@@ -2,6 +2,7 @@
 // tracking, injected faults and status mapping.
 import {
   status,
+  type handleBidiStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
   type ServerErrorResponse,
@@ -138,6 +139,115 @@ export function streamHandler<Req, Res>(
         const { code, details } = statusOf(error);
         active.abort(code, details);
       }
+    });
+  };
+}
+
+/**
+ * The server side of a bidirectional stream, as an implementation sees it: the response
+ * side of `ResponseStream`, plus ending with a status and the client's messages.
+ *
+ * @example
+ * ```ts
+ * import type { DuplexStream } from './rpc-wrappers.js';
+ * const echo = <T>(io: DuplexStream<T, T>) => io.onRequest((m) => io.write(m));
+ * ```
+ */
+export interface DuplexStream<Req, Res> extends ResponseStream<Res> {
+  /** Ends with a non-OK status. */
+  fail(code: number, details: string): void;
+  /** Each message from the client. */
+  onRequest(listener: (request: Req) => void): void;
+  /** The client half-closed its side. */
+  onHalfClose(listener: () => void): void;
+}
+
+/**
+ * Wraps a bidirectional-streaming implementation (0.7 WatchTasks): logs the call once when
+ * it opens (request `undefined`), counts it as an open stream, applies the fault rules
+ * before the implementation runs, and tracks client cancellation. A `RpcFailure` thrown
+ * from a request listener becomes the stream's status.
+ *
+ * @example
+ * ```ts
+ * import { bidiHandler, CallRegistry } from './rpc-wrappers.js';
+ * const echo = bidiHandler(new CallRegistry(), 'echo', (io: any) => io.onRequest((m: unknown) => io.write(m)));
+ * ```
+ */
+export function bidiHandler<Req, Res>(
+  registry: CallRegistry,
+  method: string,
+  implementation: (io: DuplexStream<Req, Res>) => void,
+): handleBidiStreamingCall<Req, Res> {
+  return (call) => {
+    const cleanups: (() => void)[] = [];
+    const close = () => {
+      for (const cleanup of cleanups.splice(0)) cleanup();
+    };
+    const requestListeners: ((request: Req) => void)[] = [];
+    const halfCloseListeners: (() => void)[] = [];
+    const buffered: Req[] = [];
+    let halfClosed = false;
+    let started = false;
+    const active: ActiveCall = {
+      method,
+      streaming: true,
+      finished: false,
+      abort: (code, details) => {
+        if (active.finished) return;
+        registry.end(active);
+        close();
+        call.emit('error', serviceError(code, details));
+      },
+    };
+    const guarded = (run: () => void) => {
+      if (active.finished) return;
+      try {
+        run();
+      } catch (error) {
+        const { code, details } = statusOf(error);
+        active.abort(code, details);
+      }
+    };
+    const io: DuplexStream<Req, Res> = {
+      write: (message) => {
+        if (!active.finished) call.write(message);
+      },
+      end: () => {
+        if (active.finished) return;
+        registry.end(active);
+        close();
+        call.end();
+      },
+      fail: (code, details) => active.abort(code, details),
+      onClose: (cleanup) => {
+        if (active.finished) cleanup();
+        else cleanups.push(cleanup);
+      },
+      onRequest: (listener) => requestListeners.push(listener),
+      onHalfClose: (listener) => halfCloseListeners.push(listener),
+    };
+    const deliver = (request: Req) => guarded(() => requestListeners.forEach((l) => l(request)));
+    const halfClose = () => guarded(() => halfCloseListeners.forEach((l) => l()));
+    registry.begin(active, undefined);
+    call.on('data', (request: Req) => {
+      if (started) deliver(request);
+      else buffered.push(request);
+    });
+    call.on('end', () => {
+      halfClosed = true;
+      if (started) halfClose();
+    });
+    call.on('cancelled', () => {
+      registry.cancelled(active);
+      close();
+    });
+    call.on('error', () => {});
+    registry.gate(active, () => {
+      guarded(() => implementation(io));
+      started = true;
+      for (const request of buffered.splice(0)) deliver(request);
+      if (halfClosed) halfClose();
     });
   };
 }

@@ -25,6 +25,8 @@ export const SESSION_RETRY_LIMIT = 5;
 export interface ExecutorRecord {
   readonly id: string;
   readonly session: SessionRecord;
+  /** 0.7: the owning application, listed in ExecutorSpec.application. */
+  readonly application?: string;
   running?: RunningTask;
   /** Set while the executor is idle beyond its session's minimum and counting down to leave. */
   releaseTimer?: ReturnType<typeof setTimeout>;
@@ -177,10 +179,18 @@ export class TaskScheduler {
       if (executor) {
         this.cancelRelease(executor);
       } else {
-        if (group.all.size >= limit || session.bindFailures >= SESSION_RETRY_LIMIT) break;
+        // A gang (0.7 batch_size > 1) is bound only as a whole: batch_size executors at once.
+        const gang = Math.max(session.batchSize, 1);
+        if (group.all.size + gang > limit || session.bindFailures >= SESSION_RETRY_LIMIT) break;
         executor = this.bind(session);
         if (!executor) break;
         group.all.add(executor);
+        for (let i = 1; i < gang; i++) {
+          const member = this.bind(session);
+          if (!member) break;
+          group.all.add(member);
+          group.idle.push(member);
+        }
       }
       const task = this.nextPending(session);
       if (!task) {
@@ -228,7 +238,11 @@ export class TaskScheduler {
   }
 
   private bind(session: SessionRecord): ExecutorRecord | undefined {
-    const executor: ExecutorRecord = { id: randomUUID(), session };
+    const executor: ExecutorRecord = {
+      id: randomUUID(),
+      session,
+      ...(this.store.version === '0.7' ? { application: session.application } : {}),
+    };
     const plan = this.bindFailures;
     if (plan.remaining > 0) {
       plan.remaining--;
@@ -279,6 +293,8 @@ export class TaskScheduler {
       taskId: `${task.id}`,
       application: session.application,
       ...(session.commonData ? { commonData: session.commonData } : {}),
+      ...(this.store.version === '0.7' ? { batchSize: session.batchSize, tokens: { ...session.tokens } } : {}),
+      ...(task.affinity ? { affinity: task.affinity.map((k) => new Uint8Array(k)) } : {}),
     };
     running.abandon = invokeHandler(registration.handler, task.input, context, (outcome) => {
       const remaining = delayMs - (Date.now() - startedAt);

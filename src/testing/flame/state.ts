@@ -52,6 +52,8 @@ const emptyToUndefined = (bytes: Buffer | undefined): Buffer | undefined =>
  */
 export class FlameStore {
   readonly sessions = new Map<string, SessionRecord>();
+  /** The protocol version served: 0.7-only request fields are dropped under 0.6, as a 0.6 server does. */
+  version: '0.6' | '0.7' = '0.6';
   hooks: StoreHooks = { workAvailable: () => {}, sessionCreated: () => {}, sessionEnded: () => {} };
   clusterResreq: ResourceRequirement | undefined;
   private sequence = 0;
@@ -65,12 +67,21 @@ export class FlameStore {
   createSession(id: string, spec: SessionSpec | undefined): SessionRecord {
     if (!spec) throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.sessionSpecMissing);
     const resreq = resolveResreq(spec.resreq, this.clusterResreq);
-    if (!this.applications.find(spec.application)) {
+    const application = this.applications.find(spec.application);
+    if (!application) {
       throw new RpcFailure(status.NOT_FOUND, flameMessages.applicationNotFound(spec.application));
     }
+    if (application.disabled) {
+      throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.applicationNotEnabled(spec.application));
+    }
     if (this.sessions.has(id)) throw new RpcFailure(status.ALREADY_EXISTS, flameMessages.sessionAlreadyExists(id));
+    const v07 = this.version === '0.7';
+    const tokens = v07 && Object.keys(spec.tokens ?? {}).length > 0 ? { ...spec.tokens } : undefined;
     const session: SessionRecord = {
       id,
+      batchSize: v07 ? Math.max(spec.batchSize ?? 1, 1) : 1,
+      ...(tokens ? { tokens } : {}),
+      watchStreams: new Set(),
       application: spec.application,
       ...(emptyToUndefined(spec.commonData) ? { commonData: emptyToUndefined(spec.commonData) } : {}),
       minInstances: spec.minInstances ?? 0,
@@ -100,8 +111,11 @@ export class FlameStore {
       if (!spec) throw new RpcFailure(status.NOT_FOUND, flameMessages.openSessionNotFound(id));
       return this.createSession(id, spec);
     }
-    if (existing.state !== SessionState.Open) {
+    if (existing.state === SessionState.Closed) {
       throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.sessionNotOpen(id));
+    }
+    if (this.applications.find(existing.application)?.disabled) {
+      throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.applicationNotEnabled(existing.application));
     }
     if (spec && resreq) {
       const mismatch = firstSpecMismatch(existing, {
@@ -140,6 +154,60 @@ export class FlameStore {
       }
     }
     this.hooks.sessionEnded(session);
+    for (const stream of [...session.watchStreams]) stream.sessionEnded();
+    this.#removeIfDisabled(session.application);
+    return session;
+  }
+
+  /**
+   * UnregisterApplication under 0.7 (flame-0.7.md 3.6, design): an idempotent Enabled →
+   * Disabled, even with open sessions; the application and its closed sessions are removed
+   * once no session of it is open (here at once, not by a 1 s background pass). Unknown:
+   * Result −1.
+   */
+  disableApplication(name: string): string | undefined {
+    const application = this.applications.find(name);
+    if (!application) return flameMessages.applicationDeleteFailed(name);
+    application.disabled = true;
+    this.#removeIfDisabled(name);
+    return undefined;
+  }
+
+  #removeIfDisabled(name: string): void {
+    if (!this.applications.find(name)?.disabled) return;
+    const sessions = [...this.sessions.values()].filter((s) => s.application === name);
+    if (sessions.some((s) => s.state !== SessionState.Closed)) return;
+    for (const session of sessions) this.dropSession(session);
+    this.applications.remove(name);
+  }
+
+  /**
+   * SuspendSession (0.7, flame-0.7.md 3.2): Open → Suspending while tasks run, Suspended
+   * once none runs (executors leave; pending tasks stay queued); Suspending/Suspended stay
+   * as they are. A Closed session: INVALID_ARGUMENT (the real answer is unverified).
+   */
+  suspendSession(id: string): SessionRecord {
+    const session = this.sessions.get(id);
+    if (!session) throw new RpcFailure(status.NOT_FOUND, flameMessages.sessionUnknown(id));
+    if (session.state === SessionState.Closed) throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.sessionNotOpen(id));
+    if (session.state !== SessionState.Open) return session;
+    session.state = session.counts[TaskState.Running]! > 0 ? SessionState.Suspending : SessionState.Suspended;
+    if (session.state === SessionState.Suspended) this.hooks.sessionEnded(session);
+    return session;
+  }
+
+  /**
+   * ResumeSession (0.7): Suspended (or still Suspending) → Open, scheduling again; Open is a
+   * no-op; Closed: INVALID_ARGUMENT (unverified upstream).
+   */
+  resumeSession(id: string): SessionRecord {
+    const session = this.sessions.get(id);
+    if (!session) throw new RpcFailure(status.NOT_FOUND, flameMessages.sessionUnknown(id));
+    if (session.state === SessionState.Closed) throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.sessionNotOpen(id));
+    if (session.state === SessionState.Open) return session;
+    session.state = SessionState.Open;
+    this.hooks.workAvailable(session);
+    this.hooks.sessionCreated(session);
     return session;
   }
 
@@ -166,6 +234,7 @@ export class FlameStore {
   dropSession(session: SessionRecord): void {
     this.sessions.delete(session.id);
     this.hooks.sessionEnded(session);
+    for (const stream of [...session.watchStreams]) stream.sessionEnded();
     for (const task of session.tasks.values()) {
       for (const listener of [...task.listeners]) listener.gone();
       task.listeners.clear();
@@ -185,9 +254,11 @@ export class FlameStore {
     if (!spec) throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.sessionSpecMissing);
     const session = this.sessions.get(spec.sessionId);
     if (!session) throw new RpcFailure(status.NOT_FOUND, flameMessages.createTaskSessionNotFound(spec.sessionId));
-    if (session.state !== SessionState.Open) {
+    // A Suspending/Suspended session (0.7) accepts tasks and queues them (unverified upstream).
+    if (session.state === SessionState.Closed) {
       throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.createTaskClosedSession);
     }
+    const affinity = this.version === '0.7' ? distinctAffinity(spec.affinity ?? []) : undefined;
     const id = session.nextTaskId++;
     const input = emptyToUndefined(spec.input);
     const task: TaskRecord = {
@@ -200,6 +271,7 @@ export class FlameStore {
         { code: FlameEventCode.TaskCreated, message: flameMessages.taskCreated, creationTime: BigInt(this.time.clock()) },
       ],
       listeners: new Set(),
+      ...(affinity && affinity.length > 0 ? { affinity } : {}),
     };
     session.tasks.set(id, task);
     session.counts[TaskState.Pending]!++;
@@ -248,10 +320,38 @@ export class FlameStore {
     if (options.notify !== false && task.listeners.size > 0) {
       for (const listener of [...task.listeners]) listener.changed(task);
     }
+    // A Suspending session is Suspended once its last running task is done.
+    if (from === TaskState.Running && session.state === SessionState.Suspending && session.counts[TaskState.Running] === 0) {
+      session.state = SessionState.Suspended;
+      this.hooks.sessionEnded(session);
+    }
   }
 
   /** Records a session-level event (1001/1002). */
   addSessionEvent(session: SessionRecord, code: number, message: string): void {
     session.events.push({ code, message, creationTime: BigInt(this.time.clock()) });
   }
+}
+
+/**
+ * Affinity keys as stored (flame-0.7.md 3.5): duplicates removed; each key 1–256 bytes, at
+ * most 1,024 keys and 64 KiB, otherwise INVALID_ARGUMENT (the real code is unverified).
+ */
+function distinctAffinity(keys: readonly Uint8Array[]): Buffer[] {
+  const seen = new Set<string>();
+  const out: Buffer[] = [];
+  let total = 0;
+  for (const key of keys) {
+    if (key.byteLength === 0 || key.byteLength > 256) {
+      throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.invalidAffinity('each key must have 1 to 256 bytes'));
+    }
+    const id = Buffer.from(key).toString('latin1');
+    if (seen.has(id)) continue;
+    seen.add(id);
+    total += key.byteLength;
+    out.push(Buffer.from(key));
+  }
+  if (out.length > 1024) throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.invalidAffinity('at most 1024 keys'));
+  if (total > 65536) throw new RpcFailure(status.INVALID_ARGUMENT, flameMessages.invalidAffinity('at most 64 KiB of keys'));
+  return out;
 }

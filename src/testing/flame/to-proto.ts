@@ -47,6 +47,7 @@ export function taskToProto(task: TaskRecord, options: { withEvents: boolean }):
       sessionId: task.sessionId,
       ...(task.input ? { input: task.input } : {}),
       ...(task.output ? { output: task.output } : {}),
+      affinity: task.affinity ? [...task.affinity] : [],
     },
     status: {
       state: task.state,
@@ -81,9 +82,11 @@ export function sessionToProto(session: SessionRecord, options: { withEvents: bo
       ...(session.commonData ? { commonData: session.commonData } : {}),
       minInstances: session.minInstances,
       ...(session.maxInstances !== undefined ? { maxInstances: session.maxInstances } : {}),
-      batchSize: 1,
+      batchSize: session.batchSize,
       priority: session.priority,
       resreq: { ...session.resreq },
+      // Tokens are secrets: not echoed (flame-0.7.md 3.3 leaves it open; 5.2.4's default).
+      tokens: {},
     },
     status: {
       state: session.state,
@@ -122,6 +125,9 @@ export function applicationToProto(app: ApplicationRecord): Application {
   return {
     metadata: { id: app.name, name: app.name },
     spec,
-    status: { state: ApplicationState.Enabled, creationTime: BigInt(app.creationTime) },
+    status: {
+      state: app.disabled ? ApplicationState.Disabled : ApplicationState.Enabled,
+      creationTime: BigInt(app.creationTime),
+    },
   };
 }

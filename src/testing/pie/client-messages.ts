@@ -45,8 +45,25 @@ export type ClientMessage =
   | { type: 'ping'; corr_id: number }
   | { type: 'query'; corr_id: number; subject: string; record: string }
   | { type: 'check_program'; corr_id: number; name: string; version: string; wasm_hash?: string; manifest_hash?: string }
-  | { type: 'add_program'; corr_id: number; program_hash: string; manifest: string; force_overwrite: boolean; chunk_index: number; total_chunks: number; chunk_data: Uint8Array }
-  | { type: 'launch_process'; corr_id: number; inferlet: string; input: string; capture_outputs: boolean; token_budget?: number }
+  | {
+      type: 'add_program'; corr_id: number; program_hash: string;
+      /** The TOML manifest; `''` in generation 0.6, whose vocabulary names the program by `file` and `version` instead. */
+      manifest: string;
+      force_overwrite: boolean; chunk_index: number; total_chunks: number; chunk_data: Uint8Array;
+      /** Generation 0.6: the artifact's file name. */
+      file?: string;
+      /** Generation 0.6: the version, or null when not given. */
+      version?: string | null;
+    }
+  | {
+      type: 'launch_process'; corr_id: number; inferlet: string; input: string; capture_outputs: boolean; token_budget?: number;
+      /** Generation 0.6: launch props (`{}` when not sent). */
+      props?: Record<string, unknown>;
+      /** Generation 0.6: the session id, or null. */
+      session?: string | null;
+      /** Generation 0.6: files attached by name (`{}` when not sent). */
+      files?: Record<string, Uint8Array>;
+    }
   | { type: 'launch_processes'; corr_id: number; inferlet: string; inputs: string[]; capture_outputs: boolean; token_budgets?: (number | null)[] }
   | { type: 'run_processes'; corr_id: number; inferlet: string; inputs: string[]; token_budgets?: (number | null)[] }
   | { type: 'launch_daemon'; corr_id: number; port: number; inferlet: string; input: string }

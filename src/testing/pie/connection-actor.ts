@@ -40,6 +40,10 @@ export interface ActorEnvironment {
  */
 export class ConnectionActor {
   username: string | undefined;
+  /** Gateway generations: the `x-pie-identity` the upgrade carried. */
+  identity: string | undefined;
+  /** Gateway generations: a first frame has decoded (the gateway reports bad frames only after that). */
+  gatewaySession = false;
   challenge: Uint8Array | undefined;
   /** The username a pending challenge was issued for. */
   pendingUsername: string | undefined;
@@ -108,6 +112,13 @@ export class ConnectionActor {
     await this.waitWhileStalled();
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
     this.socket.send(encodeServerFrame(frame), { binary: true });
+  }
+
+  /** Writes a text frame now (after any stall), as the gateway does for `turn_done` and decode errors. */
+  async sendText(text: string): Promise<void> {
+    await this.waitWhileStalled();
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(text, { binary: false });
   }
 
   /** Writes a `response`, after the emulator-wide reply delay if one is set. */

@@ -5,3 +5,5 @@ export { InferletHostError, InferletInterruptedError, InferletMcpError, PieEmula
 export type { ClientMessage, ClientMessageType } from './client-messages.js';
 export type { DetachMode } from './process.js';
 export { PIE_TEXT } from './strings.js';
+export type { PieGeneration } from './generations/profile.js';
+export { GATEWAY_TEXT } from './generations/gateway-texts.js';

@@ -30,8 +30,17 @@ export interface InferletContext {
   stderr(text: string | Uint8Array): void;
   /** A `message` event (dropped when no connection is attached). */
   send(message: string): void;
-  /** Sends a file to the attached connection (256 KiB `file` chunks; empty → nothing; unattached → dropped). */
-  sendFile(bytes: Uint8Array): void;
+  /**
+   * Sends a file to the attached connection (256 KiB `file` chunks; empty → nothing; unattached
+   * → dropped). In gateway generations every chunk carries `name` (nil when not given).
+   */
+  sendFile(bytes: Uint8Array, name?: string): void;
+  /** 0.6 launches: the props the client attached (`cluster/` names and nulls removed); `{}` otherwise. */
+  readonly props: Readonly<Record<string, unknown>>;
+  /** 0.6 launches: the session id, if the client gave one. */
+  readonly session: string | undefined;
+  /** 0.6 launches: the files attached by name; empty otherwise. */
+  readonly files: ReadonlyMap<string, Uint8Array>;
   /** The next `signal_process` message (FIFO). Rejects with `InferletInterruptedError` when the process ends. */
   nextSignal(): Promise<string>;
   /** Waits for the next file the client transfers (only files arriving while waiting are delivered). */
@@ -76,6 +85,22 @@ function untilAborted<T>(signal: AbortSignal, promise: Promise<T>): Promise<T> {
 }
 
 /**
+ * The name a gateway writes on `file` chunks: the part after the last `/` or `\\`, without NUL,
+ * trimmed (seen on pie-server 0.5.2: `out/../x.png` arrives as `x.png`); nil when nothing is
+ * left (the emulator's choice), or when none was given.
+ *
+ * @example
+ * ```ts
+ * gatewayFileName('out/../x.png'); // => 'x.png'
+ * ```
+ */
+export function gatewayFileName(name: string | undefined): string | null {
+  if (name === undefined) return null;
+  const base = (name.split(/[\\/]/).pop() ?? '').replace(/\0/g, '').trim();
+  return base === '' || base === '.' || base === '..' ? null : base;
+}
+
+/**
  * Sends a blob from a process to its attached connection as `file` frames, all chunks
  * back-to-back in one queued item. Empty blobs and unattached processes produce nothing.
  *
@@ -84,7 +109,7 @@ function untilAborted<T>(signal: AbortSignal, promise: Promise<T>): Promise<T> {
  * sendProcessFile(proc, new TextEncoder().encode('abc'));
  * ```
  */
-export function sendProcessFile(process: EmulatedProcess, bytes: Uint8Array): void {
+export function sendProcessFile(process: EmulatedProcess, bytes: Uint8Array, name?: string): void {
   if (process.finished || bytes.length === 0) return;
   const target = process.deliveryTarget();
   if (!target) return;
@@ -93,7 +118,7 @@ export function sendProcessFile(process: EmulatedProcess, bytes: Uint8Array): vo
   const hash = hashBlob(bytes);
   target.enqueue(async () => {
     for (const [index, chunk] of chunks.entries()) {
-      await target.send(fileFrame(process.id, hash, index, chunks.length, chunk));
+      await target.send(fileFrame(process.id, hash, index, chunks.length, chunk, process.fileNames ? gatewayFileName(name) : undefined));
     }
   });
 }
@@ -119,7 +144,10 @@ export function createInferletContext(process: EmulatedProcess, relay: McpRelay)
     stdout: (text) => write('stdout', text),
     stderr: (text) => write('stderr', text),
     send: (message) => process.emit('message', message),
-    sendFile: (bytes) => sendProcessFile(process, bytes),
+    sendFile: (bytes, name) => sendProcessFile(process, bytes, name),
+    props: process.launch.props,
+    session: process.launch.session,
+    files: process.launch.files,
     nextSignal: () => untilAborted(signal, process.nextSignal()),
     receiveFile: () => untilAborted(signal, process.waitForFile()),
     mcp: (server, method, params = {}) =>

@@ -10,6 +10,13 @@ export type ProcessEventName = ProcessEventFrame['event'];
 /** How a disconnect affects attached processes and workflows (see `PieEmulatorOptions`). */
 export type DetachMode = 'designed' | 'upstream';
 
+/** What a 0.6 launch attaches besides the input (empty in other generations). */
+export interface LaunchExtras {
+  props: Readonly<Record<string, unknown>>;
+  session: string | undefined;
+  files: ReadonlyMap<string, Uint8Array>;
+}
+
 /** The terminal outcome of a process. */
 export type ProcessOutcome = { ok: true; value: string } | { ok: false; value: string };
 
@@ -38,6 +45,10 @@ export class EmulatedProcess {
   readonly program: string;
   readonly input: string;
   readonly capture: boolean;
+  /** 0.6 launch props, session and files. */
+  readonly launch: LaunchExtras;
+  /** Whether `file` frames of this process carry a `name` (gateway generations). */
+  readonly fileNames: boolean;
   readonly createdAt = Date.now();
   readonly abort = new AbortController();
   /** Resolves with the terminal outcome (for `run_processes` and workflows). */
@@ -62,7 +73,11 @@ export class EmulatedProcess {
     capture: boolean;
     detachMode: DetachMode;
     onFinished(process: EmulatedProcess): void;
+    launch?: LaunchExtras;
+    fileNames?: boolean;
   }) {
+    this.launch = init.launch ?? { props: {}, session: undefined, files: new Map() };
+    this.fileNames = init.fileNames ?? false;
     this.id = init.id;
     this.owner = init.owner;
     this.program = init.program;

@@ -2,7 +2,7 @@
 // running registered inferlet code, removal after the terminal event, the list JSON.
 import { randomUUID } from 'node:crypto';
 import { createInferletContext, type McpRelay } from './inferlet-context.js';
-import { EmulatedProcess, type DetachMode } from './process.js';
+import { EmulatedProcess, type DetachMode, type LaunchExtras } from './process.js';
 import type { ProgramStore } from './programs.js';
 import { PIE_TEXT } from './strings.js';
 
@@ -46,6 +46,8 @@ export class ProcessTable {
     private readonly programs: ProgramStore,
     private readonly detachMode: DetachMode,
     private readonly relay: McpRelay,
+    /** Gateway generations: `file` frames carry a `name`. */
+    private readonly fileNames = false,
   ) {}
 
   /** The live process with this canonical id. */
@@ -63,10 +65,11 @@ export class ProcessTable {
    * queued before the first event). A program that was uploaded but has no registered code
    * fails with `No 'run' function found`.
    */
-  spawn(init: { owner: string; program: string; input: string; capture: boolean }): EmulatedProcess {
+  spawn(init: { owner: string; program: string; input: string; capture: boolean; launch?: LaunchExtras }): EmulatedProcess {
     const process = new EmulatedProcess({
       id: randomUUID(),
       ...init,
+      fileNames: this.fileNames,
       detachMode: this.detachMode,
       onFinished: (p) => this.processes.delete(p.id),
     });

@@ -93,6 +93,28 @@ export class ProgramStore {
     return this.handlers.get(id);
   }
 
+  /**
+   * The installed `name@version` of a bare `name` (the highest version), as gateway launches
+   * resolve it.
+   */
+  resolveName(name: string): string | undefined {
+    const versions = [...new Set([...this.stored.keys(), ...this.handlers.keys()])]
+      .filter((id) => id.slice(0, id.lastIndexOf('@')) === name)
+      .map((id) => id.slice(id.lastIndexOf('@') + 1));
+    const semver = (v: string): number[] => v.split('.').map(Number);
+    versions.sort((a, b) => {
+      const [x, y] = [semver(a), semver(b)];
+      return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+    });
+    return versions.length > 0 ? `${name}@${versions.at(-1)!}` : undefined;
+  }
+
+  /** Installs uploaded bytes under a given id (0.6 uploads name the program by file, not manifest). */
+  installId(id: string, bytes: Uint8Array, forceOverwrite: boolean): void {
+    if (this.exists(id) && !forceOverwrite) return;
+    this.stored.set(id, { manifest: '', bytes });
+  }
+
   /** The uploaded bytes of `id`, if any. */
   uploadedBytes(id: string): Uint8Array | undefined {
     return this.stored.get(id)?.bytes;

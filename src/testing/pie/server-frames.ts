@@ -27,6 +27,8 @@ export interface FileFrame {
   chunk_index: number;
   total_chunks: number;
   chunk_data: Uint8Array;
+  /** Gateway generations only: the file's name, or nil (always written there). */
+  name?: string | null;
 }
 
 /** An `mcp_request` frame (the server asks the client to call its MCP server). */
@@ -74,8 +76,17 @@ export function processEventFrame(processId: string, event: ProcessEventFrame['e
  * fileFrame(id, hash, 0, 1, bytes);
  * ```
  */
-export function fileFrame(processId: string, fileHash: string, chunkIndex: number, totalChunks: number, chunkData: Uint8Array): FileFrame {
-  return { type: 'file', process_id: processId, file_hash: fileHash, chunk_index: chunkIndex, total_chunks: totalChunks, chunk_data: chunkData };
+export function fileFrame(
+  processId: string,
+  fileHash: string,
+  chunkIndex: number,
+  totalChunks: number,
+  chunkData: Uint8Array,
+  name?: string | null,
+): FileFrame {
+  const frame: FileFrame = { type: 'file', process_id: processId, file_hash: fileHash, chunk_index: chunkIndex, total_chunks: totalChunks, chunk_data: chunkData };
+  if (name !== undefined) frame.name = name;
+  return frame;
 }
 
 /**

@@ -1,11 +1,16 @@
 import { type CallOptions, Metadata, type ServiceError } from '@grpc/grpc-js';
-import { FrontendService } from '../../gen/flame/v1/frontend.js';
 import { type FlameError, flameErrorFromStatus } from '../../model/flame/errors.js';
 import { FlameTransportOptionError } from './errors.js';
+import { FLAME_FRONTEND_METHODS } from './frontend-06.js';
 
-type Frontend = typeof FrontendService;
+export { FLAME_FRONTEND_METHODS, FrontendService06, FrontendService07 } from './frontend-06.js';
 
-/** A Frontend RPC by its generated client name (`'getTask'`, `'watchTask'`, ...). */
+type Frontend = typeof FLAME_FRONTEND_METHODS;
+
+/**
+ * A Frontend RPC by its grpc-js method name, of either version (`'getTask'`, `'watchTask'`
+ * (0.6), `'watchTasks'` (0.7), `'listSession'` (0.6), `'listSessions'` (0.7), ...).
+ */
 export type FlameMethodName = keyof Frontend;
 
 /** The Frontend RPCs answered by one message. */
@@ -13,9 +18,18 @@ export type FlameUnaryMethodName = {
   [K in FlameMethodName]: Frontend[K]['responseStream'] extends false ? K : never;
 }[FlameMethodName];
 
-/** The Frontend RPCs answered by a stream of messages. */
+/** The Frontend RPCs with one request answered by a stream of messages. */
 export type FlameServerStreamMethodName = {
-  [K in FlameMethodName]: Frontend[K]['responseStream'] extends true ? K : never;
+  [K in FlameMethodName]: Frontend[K]['responseStream'] extends true
+    ? Frontend[K]['requestStream'] extends false
+      ? K
+      : never
+    : never;
+}[FlameMethodName];
+
+/** The Frontend RPCs with a stream each way (0.7 `watchTasks`). */
+export type FlameBidiStreamMethodName = {
+  [K in FlameMethodName]: Frontend[K]['requestStream'] extends true ? K : never;
 }[FlameMethodName];
 
 /** The request message of a Frontend RPC. */
@@ -45,7 +59,7 @@ export interface FlameMethodDefinition<K extends FlameMethodName> {
 }
 
 /**
- * The generated `FrontendService` definition of a method, typed by its client name.
+ * The definition of a Frontend method of either version, typed by its grpc-js name.
  *
  * @example
  * ```ts
@@ -56,7 +70,7 @@ export interface FlameMethodDefinition<K extends FlameMethodName> {
 export function flameMethod<K extends FlameMethodName>(method: K): FlameMethodDefinition<K> {
   const cached = methodDefinitions.get(method);
   if (cached) return cached as FlameMethodDefinition<K>;
-  const definition = FrontendService[method];
+  const definition = FLAME_FRONTEND_METHODS[method];
   const made: FlameMethodDefinition<K> = {
     path: definition.path,
     rpcName: definition.path.slice(definition.path.lastIndexOf('/') + 1),
@@ -138,9 +152,8 @@ const sharedWithoutWaitForReady: GrpcCallSettings = { metadata: new Metadata({ w
  * ```ts
  * import { FlameChannel, startWithoutCallerStack } from 'flame-pie-rx/flame';
  * const channel = new FlameChannel('http://127.0.0.1:8080');
- * const stream = startWithoutCallerStack(() => channel.frontend.watchTask({ sessionId: 'ssn-1', taskId: '1' }));
- * stream.on('error', () => undefined);
- * stream.cancel();
+ * const call = startWithoutCallerStack(() => channel.frontend.getTask({ sessionId: 'ssn-1', taskId: '1' }, () => undefined));
+ * call.cancel();
  * ```
  */
 export function startWithoutCallerStack<T>(start: () => T): T {

@@ -103,7 +103,12 @@ export function decodeServerFrame(bytes: Uint8Array): PieServerMessage {
         event: field(map, type, 'event', isStr),
         value: field(map, type, 'value', isStr),
       } satisfies PieProcessEventFrame;
-    case 'file':
+    case 'file': {
+      // Gateways add `name` (str, nil or absent, pie-gateway.md 3.3).
+      const name = map['name'];
+      if (name !== undefined && name !== null && typeof name !== 'string') {
+        throw new PieProtocolError(`file frame field "name" must be str or nil (got ${describe(name)})`);
+      }
       return {
         type,
         process_id: field(map, type, 'process_id', isStr),
@@ -111,7 +116,9 @@ export function decodeServerFrame(bytes: Uint8Array): PieServerMessage {
         chunk_index: field(map, type, 'chunk_index', isUint),
         total_chunks: field(map, type, 'total_chunks', isUint),
         chunk_data: field(map, type, 'chunk_data', isBin),
+        ...(typeof name === 'string' ? { name } : {}),
       } satisfies PieFileFrame;
+    }
     case 'mcp_request':
       return {
         type,

@@ -4,6 +4,7 @@ import { ClientError } from '../../model/errors.js';
 import { PieAuthError, PieError, PieTimeoutError } from '../../model/pie/errors.js';
 import type { HeartbeatSettings } from './heartbeat.js';
 import type { PieRequestMessage, PieResponse } from './messages.js';
+import type { PieWireDialect } from './generations.js';
 import type { WebSocketFactory } from './socket.js';
 
 /** Per-request options. */
@@ -18,14 +19,36 @@ export interface PieRequestFramesOptions extends PieRequestOptions {
   readonly onFrameSent?: (index: number) => void;
 }
 
+/**
+ * A JSON text frame a gateway sends beside the MessagePack protocol: `{"type":"turn_done"}`
+ * after a turn, `{"type":"error","message":"bad client frame: …"}` for a frame it could not
+ * decode (seen on pie-server 0.5.2).
+ */
+export interface PieServerNotice {
+  readonly type: string;
+  readonly message?: string;
+}
+
 /** What `authenticate` gets: requests on the socket being authenticated (they do not wait for `ready`). */
 export interface PieAuthChannel {
   request(message: PieRequestMessage, options?: PieRequestOptions): Observable<PieResponse>;
+  /** The JSON text notices this socket receives while authenticating. */
+  readonly notices$?: Observable<PieServerNotice>;
 }
 
 export interface PieConnectionOptions {
-  /** `ws://host:port` of the engine (any path is accepted by the engine). */
+  /**
+   * The WebSocket URL, used as given: `ws://host:port` for a 0.4 engine (any path),
+   * `ws://host:port/v1/ws` for a gateway (`pieSocketUrl` builds it).
+   */
   readonly url: string;
+  /** Upgrade headers (a gateway's `x-pie-identity`); only the `ws` package (Node) can send them. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * The wire table messages are shaped by (`shapeForWire`), read at each send; `undefined`
+   * sends messages as given (while the generation is not known yet).
+   */
+  readonly wireDialect?: () => PieWireDialect | undefined;
   /**
    * Authenticates a freshly opened socket; runs on every (re)connect. Done at its first value
    * or completion (Observable) or when it resolves (Promise). Throwing `PieAuthError` closes
@@ -75,7 +98,8 @@ export const DEFAULT_HEARTBEAT: HeartbeatSettings = Object.freeze({ intervalMs: 
 
 /**
  * The default reconnect predicate: never after `PieAuthError`; after a timeout, yes; after
- * another of this library's errors only when it is marked `retryable` (a lost connection);
+ * another of this library's errors only when it is marked `retryable` (a lost connection;
+ * so never after `PieUpgradeError`, `PieGenerationError` or `PieUnsupportedError`);
  * after any other error (a socket failure, an error from a custom `authenticate`), yes.
  *
  * @example

@@ -13,6 +13,7 @@ import {
   of,
   switchMap,
   take,
+  takeWhile,
   throwError,
 } from 'rxjs';
 import type { ConnectionState } from '../connection-state.js';
@@ -20,12 +21,14 @@ import { PieConnectionLostError, PieError, PieProtocolError } from '../../model/
 import { decodeServerFrame, encodeClientMessage } from './codec.js';
 import {
   PieConnectionOptions,
+  PieServerNotice,
   PieRequestFramesOptions,
   PieRequestOptions,
   checkTimeout,
   shouldReconnect,
   validateConnectionOptions,
 } from './connection-options.js';
+import { shapeForWire } from './generations.js';
 import { heartbeat } from './heartbeat.js';
 import { InboundGate } from './inbound-gate.js';
 import type { PieFireAndForgetMessage, PiePushFrame, PieRequestMessage, PieResponse } from './messages.js';
@@ -67,6 +70,8 @@ export class PieConnection {
   readonly pushes$: Observable<PiePushFrame>;
   /** Frames the connection could not understand; the connection keeps going. */
   readonly errors$: Observable<PieProtocolError>;
+  /** A gateway's JSON text notices (`turn_done`, `error` for a refused frame); see `PieServerNotice`. */
+  readonly notices$: Observable<PieServerNotice>;
 
   private readonly options: ReturnType<typeof validateConnectionOptions>;
   private readonly scheduler: SchedulerLike;
@@ -77,6 +82,7 @@ export class PieConnection {
   private readonly readySocket = new BehaviorSubject<WebSocketLike | undefined>(undefined);
   private readonly pushes = new Subject<PiePushFrame>();
   private readonly errors = new Subject<PieProtocolError>();
+  private readonly notices = new Subject<PieServerNotice>();
   private readonly gate = new InboundGate<InboundFrame>((frame) => this.handleFrame(frame));
   private readonly loop: Subscription;
   private readonly deadlines: RequestDeadlines;
@@ -117,6 +123,7 @@ export class PieConnection {
     );
     this.pushes$ = this.pushes.asObservable();
     this.errors$ = this.errors.asObservable();
+    this.notices$ = this.notices.asObservable();
     this.loop = reconnectLoop({
       connect: () => this.connectOnce(),
       shouldRetry: options.shouldReconnect ?? shouldReconnect,
@@ -156,6 +163,17 @@ export class PieConnection {
    */
   requestFrames(messages: Iterable<PieRequestMessage>, options: PieRequestFramesOptions = {}): Observable<PieResponse> {
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
+    if (this.options.wireDialect) {
+      // Shaped when subscribed, for the generation of that moment; a kind it lacks fails
+      // with PieUnsupportedError before anything is sent.
+      const shape = this.shaper();
+      const given = messages;
+      return defer(() => this.sendFrames(Array.from(given, (message) => shape(message)), options, timeoutMs));
+    }
+    return this.sendFrames(messages, options, timeoutMs);
+  }
+
+  private sendFrames(messages: Iterable<PieRequestMessage>, options: PieRequestFramesOptions, timeoutMs: number): Observable<PieResponse> {
     if (Array.isArray(messages) && messages.length === 1) {
       // The common case (every request but an upload) skips the multi-frame machinery.
       return singleFrameRequest(this.single, (messages as PieRequestMessage[])[0]!, timeoutMs, options.onFrameSent);
@@ -193,8 +211,9 @@ export class PieConnection {
     return defer(() =>
       this.whenReady().pipe(
         map((socket) => {
+          const shaped = this.shaper()(message);
           try {
-            socket.send(encodeClientMessage(message));
+            socket.send(encodeClientMessage(shaped));
           } catch (error) {
             throw new PieConnectionLostError(`could not send ${message.type}`, { cause: error });
           }
@@ -250,6 +269,14 @@ export class PieConnection {
     this.finish(undefined, new PieError('connection closed'));
   }
 
+  /** Shapes a message for the dialect of the moment (as given while it is unknown). */
+  private shaper(): <M extends PieFireAndForgetMessage | PieRequestMessage>(message: M) => M {
+    return (message) => {
+      const dialect = this.options.wireDialect?.();
+      return dialect === undefined ? message : shapeForWire(message, dialect);
+    };
+  }
+
   /** The ready socket, if any (the subject has errored once closed, so never read it then). */
   private liveSocket(): WebSocketLike | undefined {
     return this.closed ? undefined : this.readySocket.value;
@@ -267,6 +294,7 @@ export class PieConnection {
     return pieSession({
       url: this.options.url,
       webSocketFactory: this.options.webSocketFactory ?? openWebSocket,
+      ...(this.options.headers ? { init: { headers: this.options.headers } } : {}),
       onOpen: (socket) => {
         this.openSocket = socket;
       },
@@ -278,6 +306,7 @@ export class PieConnection {
               socket === this.openSocket ? exchange({ table: this.table, sink: socket, messages: [message] }) : throwError(() => new PieConnectionLostError('the socket being authenticated is gone')),
             ).pipe(requestTimeout(timeoutMs, message.type, this.scheduler));
           },
+          notices$: this.notices$.pipe(takeWhile(() => socket === this.openSocket)),
         }),
       ...(heartbeatSettings
         ? {
@@ -329,7 +358,7 @@ export class PieConnection {
 
   private handleFrame(frame: InboundFrame): void {
     if (frame.kind === 'text') {
-      this.errors.next(new PieProtocolError('received a text frame; the engine only sends binary MessagePack frames'));
+      this.handleText(frame.data);
       return;
     }
     let message;
@@ -341,6 +370,26 @@ export class PieConnection {
     }
     if (message.type === 'response') this.table.settle(message);
     else this.pushes.next(message);
+  }
+
+  /** A gateway's JSON notice goes to `notices$` (an `error` one also to `errors$`); any other text is a protocol error. */
+  private handleText(text: string): void {
+    let notice: PieServerNotice | undefined;
+    try {
+      const value = JSON.parse(text) as unknown;
+      if (typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string') {
+        const { type, message } = value as { type: string; message?: unknown };
+        notice = typeof message === 'string' ? { type, message } : { type };
+      }
+    } catch {
+      notice = undefined;
+    }
+    if (notice === undefined) {
+      this.errors.next(new PieProtocolError('received a text frame that is not a JSON notice; the engine sends binary MessagePack frames'));
+      return;
+    }
+    this.notices.next(notice);
+    if (notice.type === 'error') this.errors.next(new PieProtocolError(`the server refused a frame: ${notice.message ?? '(no message)'}`));
   }
 
   private finish(stateError: Error | undefined, requestError: Error): void {
@@ -357,5 +406,6 @@ export class PieConnection {
     this.session.complete();
     this.pushes.complete();
     this.errors.complete();
+    this.notices.complete();
   }
 }

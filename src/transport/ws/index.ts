@@ -1,6 +1,8 @@
 // Barrel of src/transport/ws: the Pie WebSocket transport (browser-safe: no static Node imports).
 export * from './messages.js';
 export * from './codec.js';
+export * from './generations.js';
+export * from './upgrade-refusal.js';
 export * from './correlation.js';
 export * from './request-table.js';
 export * from './request-exchange.js';

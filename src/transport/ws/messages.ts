@@ -40,7 +40,12 @@ export interface CheckProgramMessage {
 export interface AddProgramMessage {
   readonly type: 'add_program';
   readonly program_hash: string;
-  readonly manifest: string;
+  /** The manifest TOML (0.4, 0.5; absent in 0.6). */
+  readonly manifest?: string;
+  /** 0.6: the artifact's file name (e.g. `app.wasm`). */
+  readonly file?: string;
+  /** 0.6: the version to install as (absent: the engine decides). */
+  readonly version?: string;
   readonly force_overwrite: boolean;
   readonly chunk_index: PieUint;
   readonly total_chunks: PieUint;
@@ -51,7 +56,14 @@ export interface LaunchProcessMessage {
   readonly inferlet: string;
   readonly input: string;
   readonly capture_outputs: boolean;
+  /** 0.4 only: a hard cap on the tokens processed. */
   readonly token_budget?: PieUint;
+  /** 0.6: scheduling props as the JSON text of an object (never nil). */
+  readonly props?: string;
+  /** 0.6: a session id, 1 to 128 bytes. */
+  readonly session?: string;
+  /** 0.6: named blobs attached at launch (never nil). */
+  readonly files?: Readonly<Record<string, Uint8Array>>;
 }
 export interface LaunchProcessesMessage {
   readonly type: 'launch_processes';
@@ -154,7 +166,7 @@ export type PieRequestMessage =
 /** The 3 client messages that are never answered and get no connection-assigned `corr_id`. */
 export type PieFireAndForgetMessage = SignalProcessMessage | TransferFileMessage | McpResponseMessage;
 
-/** All 22 client→server message kinds. */
+/** All 22 client→server message kinds of 0.4 (gateways know 12 of them: `clientMessageTypes('0.5')`). */
 export type PieClientMessage = PieRequestMessage | PieFireAndForgetMessage;
 
 /** The `type` strings of all client messages. */
@@ -218,9 +230,11 @@ export interface PieFileFrame {
   readonly chunk_index: number;
   readonly total_chunks: number;
   readonly chunk_data: Uint8Array;
+  /** Gateways: the sender's suggested file name (absent or nil when it gave none). Not sanitised here. */
+  readonly name?: string;
 }
 
-/** The server asks the client to call a client-side MCP server (spec 2.6); `corr_id` is in the server's id space. */
+/** The server asks the client to call a client-side MCP server (spec 2.6; 0.4 only); `corr_id` is in the server's id space. */
 export interface PieMcpRequestFrame {
   readonly type: 'mcp_request';
   readonly corr_id: number;

@@ -3,12 +3,14 @@ import { PieConnectionLostError } from '../../model/pie/errors.js';
 import type { HeartbeatDeath } from './heartbeat.js';
 import type { SessionPhase } from './reconnect-loop.js';
 import { SocketEvent, socketEvents } from './socket-events.js';
-import type { WebSocketFactory, WebSocketLike } from './socket.js';
+import type { WebSocketFactory, WebSocketInit, WebSocketLike } from './socket.js';
 
 /** What one session needs from its connection. */
 export interface SessionHooks {
   readonly url: string;
   readonly webSocketFactory: WebSocketFactory;
+  /** Passed to the factory: upgrade headers. */
+  readonly init?: WebSocketInit;
   /** Called when the socket is open, before authentication starts. */
   readonly onOpen: (socket: WebSocketLike) => void;
   /** Runs the authentication exchange on this socket; done at its first value or completion. */
@@ -71,7 +73,7 @@ export function pieSession(hooks: SessionHooks): Observable<SessionPhase> {
     };
 
     subscriptions.add(
-      socketEvents(hooks.webSocketFactory, hooks.url).subscribe({
+      socketEvents(hooks.webSocketFactory, hooks.url, hooks.init).subscribe({
         next: (event) => {
           if (event.kind === 'open') opened(event.socket);
           else if (socket) hooks.onFrame(event, socket);

@@ -1,6 +1,7 @@
 import { Observable } from 'rxjs';
-import { PieConnectionLostError } from '../../model/pie/errors.js';
-import { WebSocketFactory, WebSocketLike } from './socket.js';
+import { PieConnectionLostError, PieError } from '../../model/pie/errors.js';
+import { WebSocketFactory, WebSocketInit, WebSocketLike } from './socket.js';
+import { type RefusalResponse, readUpgradeRefusal } from './upgrade-refusal.js';
 
 /** What one socket reports: it opened, or a frame arrived (bytes, or the text of a text frame). */
 export type SocketEvent =
@@ -9,9 +10,13 @@ export type SocketEvent =
   | { readonly kind: 'text'; readonly data: string };
 
 /**
- * One socket's life as an Observable: subscribing opens it through `factory`, `open` and
- * each frame are emitted, and the Observable errors with `PieConnectionLostError` when the
- * socket fails or closes (whoever closed it). Unsubscribing closes the socket.
+ * One socket's life as an Observable: subscribing opens it through `factory` (with `init`:
+ * upgrade headers), `open` and each frame are emitted, and the Observable errors with
+ * `PieConnectionLostError` when the socket fails or closes (whoever closed it), naming the
+ * socket's own error (e.g. `connect ECONNREFUSED 127.0.0.1:8080`). An `error` event ends
+ * the socket by itself (Node's built-in WebSocket can fire it without a `close`). With `ws`,
+ * an upgrade answered with an HTTP status errors with `PieUpgradeError` (status and body).
+ * Unsubscribing closes the socket.
  *
  * @example
  * ```ts
@@ -19,17 +24,33 @@ export type SocketEvent =
  * socketEvents(openWebSocket, 'ws://127.0.0.1:8080').subscribe((e) => console.log(e.kind));
  * ```
  */
-export function socketEvents(factory: WebSocketFactory, url: string): Observable<SocketEvent> {
+export function socketEvents(factory: WebSocketFactory, url: string, init: WebSocketInit = {}): Observable<SocketEvent> {
   return new Observable<SocketEvent>((subscriber) => {
     let socket: WebSocketLike | undefined;
     let lastError: string | undefined;
     let unsubscribed = false;
 
     let nodeListener: ((data: unknown, isBinary: boolean) => void) | undefined;
+    let refusalListener: ((request: { destroy?(): void }, response: RefusalResponse) => void) | undefined;
+
+    /** Ends this socket's life once: detaches the handlers, closes it, errors the stream. */
+    const fail = (target: WebSocketLike, error: Error): void => {
+      if (socket !== target) return;
+      release(target);
+      socket = undefined;
+      try {
+        target.close();
+      } catch {
+        // already closed or never opened
+      }
+      subscriber.error(error);
+    };
 
     const release = (target: WebSocketLike): void => {
       if (nodeListener) (target as unknown as NodeEmitter).off('message', nodeListener);
+      if (refusalListener) (target as unknown as NodeEmitter).off('unexpected-response', refusalListener);
       nodeListener = undefined;
+      refusalListener = undefined;
       target.onopen = null;
       target.onmessage = null;
       target.onclose = null;
@@ -56,6 +77,17 @@ export function socketEvents(factory: WebSocketFactory, url: string): Observable
           else subscriber.next({ kind: 'text', data: unsupported(data) });
         };
         target.on('message', nodeListener);
+        refusalListener = (request, response) => {
+          readUpgradeRefusal(url, response, (error) => {
+            try {
+              request.destroy?.();
+            } catch {
+              // the request is gone already
+            }
+            fail(target, error);
+          });
+        };
+        target.on('unexpected-response', refusalListener);
       } else {
         target.binaryType = 'arraybuffer';
         target.onmessage = (event: { data: unknown }) => {
@@ -69,19 +101,23 @@ export function socketEvents(factory: WebSocketFactory, url: string): Observable
       target.onerror = (event: { message?: unknown; error?: { message?: unknown } }) => {
         const message = event?.error?.message ?? event?.message;
         lastError = typeof message === 'string' && message ? message : 'socket error';
+        // Treated as the end: Node's built-in WebSocket may never send the close that follows.
+        fail(target, new PieConnectionLostError(lastError));
       };
       target.onclose = (event: { code?: number }) => {
-        release(target);
         const code = typeof event?.code === 'number' ? ` (code ${event.code})` : '';
-        subscriber.error(new PieConnectionLostError(lastError ? `${lastError}${code}` : `socket closed${code}`));
+        fail(target, new PieConnectionLostError(lastError ? `${lastError}${code}` : `socket closed${code}`));
       };
     };
 
     const failed = (error: unknown): void => {
-      if (!unsubscribed) subscriber.error(new PieConnectionLostError('could not open the WebSocket', { cause: error }));
+      if (unsubscribed) return;
+      // A deliberate refusal of the factory (a browser asked for headers) is not a lost connection.
+      if (error instanceof PieError && !error.retryable) subscriber.error(error);
+      else subscriber.error(new PieConnectionLostError('could not open the WebSocket', { cause: error }));
     };
     try {
-      const created = factory(url);
+      const created = factory(url, init);
       if (isPromiseLike(created)) created.then(attach).then(undefined, failed);
       else attach(created);
     } catch (error) {
@@ -100,7 +136,8 @@ export function socketEvents(factory: WebSocketFactory, url: string): Observable
 
 interface NodeEmitter {
   on(event: 'message', listener: (data: unknown, isBinary: boolean) => void): unknown;
-  off(event: 'message', listener: (data: unknown, isBinary: boolean) => void): unknown;
+  on(event: 'unexpected-response', listener: (request: { destroy?(): void }, response: RefusalResponse) => void): unknown;
+  off(event: 'message' | 'unexpected-response', listener: (...args: never[]) => void): unknown;
 }
 
 /** Whether the socket is the `ws` package's (an EventEmitter); if so, switches it to Node Buffers. */

@@ -5,11 +5,12 @@ import {
   FlameNotFoundError,
 } from '../../../src/model/flame/errors.js';
 import { EmulatorAndClient, errorOf, one, startEmulatorAndClient } from './emulator-fixture.js';
+import { FLAME_VERSIONS } from './versions.js';
 
-describe('FlameClient applications (against the emulator)', () => {
+describe.each(FLAME_VERSIONS)('FlameClient applications (against the emulator) (Flame %s)', (version) => {
   let env: EmulatorAndClient;
   beforeAll(async () => {
-    env = await startEmulatorAndClient();
+    env = await startEmulatorAndClient({ version });
   });
   afterAll(() => env.close());
 
@@ -47,12 +48,25 @@ describe('FlameClient applications (against the emulator)', () => {
     const unknownUpdate = await errorOf(client.updateApplication('never-registered', {}));
     expect(unknownUpdate).toMatchObject({ operation: 'UpdateApplication', returnCode: -1 });
 
-    // An application with an open session cannot be unregistered.
     const session = await one(client.createSession('dup'));
-    const busy = await errorOf(client.unregisterApplication('dup'));
-    expect(busy).toBeInstanceOf(ApplicationRequestError);
-    expect((busy as ApplicationRequestError).serverMessage).toBe("Cannot unregister application 'dup': has open sessions");
-    await one(session.close());
+    if (version === '0.6') {
+      // An application with an open session cannot be unregistered.
+      const busy = await errorOf(client.unregisterApplication('dup'));
+      expect(busy).toBeInstanceOf(ApplicationRequestError);
+      expect((busy as ApplicationRequestError).serverMessage).toBe("Cannot unregister application 'dup': has open sessions");
+      await one(session.close());
+    } else {
+      // 0.7: unregistering marks it Disabled; it goes once its last open session is closed.
+      await one(client.unregisterApplication('dup'));
+      expect((await one(client.getApplication('dup'))).state).toBe('Disabled');
+      expect((await one(client.listApplications({}, { state: 'Disabled' }))).map((a) => a.name)).toEqual(['dup']);
+      expect(await errorOf(client.createSession('dup'))).toBeInstanceOf(FlameInvalidArgumentError);
+      const update = await errorOf(client.updateApplication('dup', {}));
+      expect((update as ApplicationRequestError).serverMessage).toBe('Application dup is not enabled');
+      await one(session.close());
+      expect(await errorOf(client.getApplication('dup'))).toBeInstanceOf(FlameNotFoundError);
+      expect(await errorOf(client.unregisterApplication('dup'))).toBeInstanceOf(ApplicationRequestError);
+    }
   });
 
   it('reports request validation failures as FlameInvalidArgumentError', async () => {

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlameNotFoundError } from '../../../src/model/flame/errors.js';
 import { EmulatorAndClient, errorOf, one, startEmulatorAndClient } from './emulator-fixture.js';
+import { FLAME_VERSIONS } from './versions.js';
 
-describe('FlameClient cluster calls (against the emulator)', () => {
+describe.each(FLAME_VERSIONS)('FlameClient cluster calls (against the emulator) (Flame %s)', (version) => {
   let env: EmulatorAndClient;
   beforeAll(async () => {
-    env = await startEmulatorAndClient({ nodeName: 'node-a' });
+    env = await startEmulatorAndClient({ version, nodeName: 'node-a' });
   });
   afterAll(() => env.close());
 

@@ -7,15 +7,16 @@ import { FlameConfigError } from '../../../src/model/flame/errors.js';
 import { FlameClient } from '../../../src/observables/flame/client.js';
 import { FlameEmulator } from '../../../src/testing/flame/index.js';
 import { fastBackoff, one } from './emulator-fixture.js';
+import { FLAME_VERSIONS } from './versions.js';
 
-describe('FlameClient.connect', () => {
+describe.each(FLAME_VERSIONS)('FlameClient.connect (Flame %s)', (version) => {
   const cleanups: (() => unknown)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
   async function emulator(options: Parameters<typeof FlameEmulator.start>[0] = {}): Promise<FlameEmulator> {
-    const emu = await FlameEmulator.start(options);
+    const emu = await FlameEmulator.start({ version, ...options });
     cleanups.push(() => emu.close());
     return emu;
   }

@@ -4,15 +4,17 @@ import { main as connectExample } from '../../../docs/examples/flame-connect.js'
 import { main as pipelineExample } from '../../../docs/examples/flame-pipeline.js';
 import { main as tasksExample } from '../../../docs/examples/flame-tasks.js';
 import { main as testingExample } from '../../../docs/examples/flame-testing.js';
+import { main as versionsExample } from '../../../docs/examples/flame-versions.js';
 import { main as watchExample } from '../../../docs/examples/flame-watch.js';
 import { FlameEmulator } from '../../../src/testing/flame/index.js';
 import { fromUtf8 } from './emulator-fixture.js';
+import { FLAME_VERSIONS } from './versions.js';
 
-describe('docs/examples/flame-*.ts', () => {
+describe.each(FLAME_VERSIONS)('docs/examples/flame-*.ts (Flame %s)', (version) => {
   let emu: FlameEmulator;
   const wordAttempts = new Map<string, number>();
   beforeAll(async () => {
-    emu = await FlameEmulator.start({ nodeName: 'docs-node' });
+    emu = await FlameEmulator.start({ nodeName: 'docs-node', version });
     emu.handle('echo', (input) => {
       if (fromUtf8(input) === 'fail') throw new Error('echo refuses to fail');
       return input;
@@ -60,5 +62,25 @@ describe('docs/examples/flame-*.ts', () => {
   it('flame-testing (against the shared emulator, and against one of its own)', async () => {
     expect(await testingExample(emu.endpoint)).toBe(6);
     expect(await testingExample()).toBe(6);
+  });
+
+  it('flame-versions', async () => {
+    const result = await versionsExample(emu.endpoint);
+    expect(result.version).toBe(version);
+    expect(result.output).toBe('hello');
+    if (version === '0.7') {
+      expect(result).toMatchObject({ states: ['Suspended', 'Open'], refused: [] });
+      expect(result.openEcho).toBeGreaterThanOrEqual(2);
+    } else {
+      expect(result.states).toEqual([]);
+      expect(result.openEcho).toBe(-1);
+      expect(result.refused).toEqual([
+        'suspendSession needs Flame 0.7; the server speaks Flame 0.6',
+        'resumeSession needs Flame 0.7; the server speaks Flame 0.6',
+        'task affinity needs Flame 0.7; the server speaks Flame 0.6',
+        'session tokens needs Flame 0.7; the server speaks Flame 0.6',
+        'listSessions filter needs Flame 0.7; the server speaks Flame 0.6',
+      ]);
+    }
   });
 });

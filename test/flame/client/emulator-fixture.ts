@@ -16,6 +16,7 @@ export interface EmulatorAndClient {
 /** Starts an emulator on a free loopback port and connects a client (ignoring ~/.flame and FLAME_*). */
 export async function startEmulatorAndClient(options: FlameEmulatorOptions = {}): Promise<EmulatorAndClient> {
   const emu = await FlameEmulator.start({ timestampResolution: 'millisecond', ...options });
+  // The client detects the version (no `version` option), as most users' clients do.
   const client = FlameClient.connect({ endpoint: emu.endpoint, env: {}, backoff: fastBackoff });
   return {
     emu,

@@ -6,11 +6,12 @@ import { backoffPolicy } from '../../../src/transport/backoff.js';
 import { runAll } from '../../../src/observables/operators/flame/run-all.js';
 import { retryFailedTasks } from '../../../src/observables/operators/flame/resubmit-failed-tasks.js';
 import { EmulatorAndClient, all, errorOf, fromUtf8, one, startEmulatorAndClient } from './emulator-fixture.js';
+import { FLAME_VERSIONS } from './versions.js';
 
-describe('pipelines against the emulator', () => {
+describe.each(FLAME_VERSIONS)('pipelines against the emulator (Flame %s)', (version) => {
   let env: EmulatorAndClient;
   beforeAll(async () => {
-    env = await startEmulatorAndClient();
+    env = await startEmulatorAndClient({ version });
     env.emu.handle('square', (input) => String(Number(fromUtf8(input)) ** 2), { maxInstances: 16 });
   });
   afterAll(() => env.close());

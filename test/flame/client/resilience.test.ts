@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Task } from '../../../src/model/flame/types.js';
 import { EmulatorAndClient, eventually, gate, one, startEmulatorAndClient, utf8 } from './emulator-fixture.js';
+import { FLAME_VERSIONS, watchMethod } from './versions.js';
 
-describe('FlameClient under faults (against the emulator)', () => {
+describe.each(FLAME_VERSIONS)('FlameClient under faults (against the emulator) (Flame %s)', (version) => {
   let env: EmulatorAndClient | undefined;
   afterEach(async () => {
     await env?.close();
@@ -10,7 +11,7 @@ describe('FlameClient under faults (against the emulator)', () => {
   });
 
   it('a watch survives a server restart and delivers the terminal state exactly once', async () => {
-    env = await startEmulatorAndClient();
+    env = await startEmulatorAndClient({ version });
     const { emu, client } = env;
     const hold = gate();
     emu.handle('gated', async (input) => {
@@ -27,7 +28,7 @@ describe('FlameClient under faults (against the emulator)', () => {
     });
     await eventually(() => seen.some((t) => t.state === 'Running'));
     await emu.restart(); // breaks the stream with UNAVAILABLE; the task goes back to Pending
-    await eventually(() => emu.calls.filter((c) => c.method === 'watchTask').length >= 2);
+    await eventually(() => emu.calls.filter((c) => c.method === watchMethod(version)).length >= 2);
     hold.open();
     await eventually(() => completed);
     subscription.unsubscribe();
@@ -40,7 +41,7 @@ describe('FlameClient under faults (against the emulator)', () => {
   });
 
   it('a watch survives broken streams while the server stays up', async () => {
-    env = await startEmulatorAndClient();
+    env = await startEmulatorAndClient({ version });
     const { emu, client } = env;
     const hold = gate();
     emu.handle('gated', async () => {
@@ -52,14 +53,14 @@ describe('FlameClient under faults (against the emulator)', () => {
     const done = one(client.invoke(session.id, undefined));
     await eventually(() => emu.openStreams > 0);
     emu.breakStreams();
-    await eventually(() => emu.calls.filter((c) => c.method === 'watchTask').length >= 2 && emu.openStreams > 0);
+    await eventually(() => emu.calls.filter((c) => c.method === watchMethod(version)).length >= 2 && emu.openStreams > 0);
     hold.open();
     expect(await done).toEqual(utf8('ok'));
     expect(created.id).toBe('1');
   });
 
   it('unsubscribing a watch cancels the stream on the wire; the task keeps running on the server', async () => {
-    env = await startEmulatorAndClient();
+    env = await startEmulatorAndClient({ version });
     const { emu, client } = env;
     const hold = gate();
     emu.handle('gated', async () => {
@@ -71,7 +72,7 @@ describe('FlameClient under faults (against the emulator)', () => {
     const subscription = client.runTask(session.id, utf8('x')).subscribe((t) => states.push(t.state));
     await eventually(() => emu.openStreams === 1 && emu.taskState(session.id, '1') === 'Running');
     subscription.unsubscribe();
-    await eventually(() => emu.cancelledCalls.some((c) => c.method === 'watchTask'));
+    await eventually(() => emu.cancelledCalls.some((c) => c.method === watchMethod(version)));
     expect(emu.openStreams).toBe(0);
 
     hold.open();
@@ -82,7 +83,7 @@ describe('FlameClient under faults (against the emulator)', () => {
   });
 
   it('calls made while the server is down wait and succeed once it is back', async () => {
-    env = await startEmulatorAndClient();
+    env = await startEmulatorAndClient({ version });
     const { emu, client } = env;
     await one(client.listApplications()); // connected once
     await emu.stop();

@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../../src/model/flame/types.js';
 import { FlameNotFoundError } from '../../../src/model/flame/errors.js';
 import { EmulatorAndClient, errorOf, eventually, gate, one, startEmulatorAndClient } from './emulator-fixture.js';
+import { FLAME_VERSIONS } from './versions.js';
 
-describe('sessionStatus against the emulator', () => {
+describe.each(FLAME_VERSIONS)('sessionStatus against the emulator (Flame %s)', (version) => {
   let env: EmulatorAndClient;
   beforeAll(async () => {
-    env = await startEmulatorAndClient();
+    env = await startEmulatorAndClient({ version });
   });
   afterAll(() => env.close());
 

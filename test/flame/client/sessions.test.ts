@@ -9,11 +9,12 @@ import {
 } from '../../../src/model/flame/errors.js';
 import { FlameSession } from '../../../src/observables/flame/session-handle.js';
 import { EmulatorAndClient, errorOf, eventually, gate, one, startEmulatorAndClient, utf8 } from './emulator-fixture.js';
+import { FLAME_VERSIONS } from './versions.js';
 
-describe('FlameClient sessions (against the emulator)', () => {
+describe.each(FLAME_VERSIONS)('FlameClient sessions (against the emulator) (Flame %s)', (version) => {
   let env: EmulatorAndClient;
   beforeAll(async () => {
-    env = await startEmulatorAndClient({ clusterResreq: 'cpu=2,mem=2g' });
+    env = await startEmulatorAndClient({ version, clusterResreq: 'cpu=2,mem=2g' });
     env.emu.handle('echo', (input) => input);
   });
   afterAll(() => env.close());

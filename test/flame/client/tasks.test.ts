@@ -23,11 +23,12 @@ import {
   startEmulatorAndClient,
   utf8,
 } from './emulator-fixture.js';
+import { FLAME_VERSIONS } from './versions.js';
 
-describe('FlameClient tasks (against the emulator)', () => {
+describe.each(FLAME_VERSIONS)('FlameClient tasks (against the emulator) (Flame %s)', (version) => {
   let env: EmulatorAndClient;
   beforeAll(async () => {
-    env = await startEmulatorAndClient();
+    env = await startEmulatorAndClient({ version });
     env.emu.handle('upper', (input) => fromUtf8(input).toUpperCase());
     env.emu.handle('sum', (input) => {
       const numbers = JSON.parse(fromUtf8(input)) as number[];

@@ -171,7 +171,7 @@ describe('session conversion', () => {
 describe('sessionSpecToProto', () => {
   it('sends batch size 1 and leaves resreq, maxInstances and commonData out when unset', () => {
     const spec = sessionSpecToProto(resolveSessionOptions('flmping'));
-    expect(spec).toEqual({ application: 'flmping', minInstances: 0, batchSize: 1, priority: 0 });
+    expect(spec).toEqual({ application: 'flmping', minInstances: 0, batchSize: 1, priority: 0, tokens: {} });
     const decoded = ProtoSessionSpec.decode(ProtoSessionSpec.encode(spec).finish());
     expect(decoded.resreq).toBeUndefined();
     expect(decoded.maxInstances).toBeUndefined();
@@ -199,6 +199,7 @@ describe('sessionSpecToProto', () => {
       batchSize: 1,
       priority: 5,
       resreq: { cpu: 0n, memory: 0n, gpu: 0 },
+      tokens: {},
     });
   });
 });
@@ -302,7 +303,7 @@ describe('executor and node conversion', () => {
   it('maps ExecutorBound (4) to Bound and leaves sessionId absent when unbound', () => {
     const decoded = executorFromProto({
       metadata: { id: 'e', name: 'e' },
-      spec: { node: 'n', resreq: { cpu: 1n, memory: 2n, gpu: 0 }, shim: 0 },
+      spec: { node: 'n', resreq: { cpu: 1n, memory: 2n, gpu: 0 }, shim: 0, application: '' },
       status: { state: 4 },
     });
     expect(decoded.state).toBe('Bound');

@@ -10,6 +10,10 @@ import { main as programsExample } from '../../../docs/examples/pie-programs.js'
 import { main as signalsFilesExample } from '../../../docs/examples/pie-signals-files.js';
 import { main as asyncIterateExample } from '../../../docs/examples/pie-async-iterate.js';
 import { main as workflowExample } from '../../../docs/examples/pie-workflow.js';
+import { main as gatewayExample } from '../../../docs/examples/pie-gateway.js';
+import { main as connectTimeExample } from '../../../docs/examples/pie-connect-time.js';
+import { RawPieServer } from '../../transport/ws/helpers/raw-pie-server.js';
+import { encode } from '@msgpack/msgpack';
 
 const h = harness();
 afterEach(() => h.cleanup());
@@ -86,5 +90,39 @@ describe('docs/examples/pie-*.ts', () => {
     const emu = await docsEmulator();
     const results = (await workflowExample(emu.url)) as { text: string }[];
     expect(results.map((r) => r.text).sort()).toEqual(['Hello from the engine (first)', 'Hello from the engine (second)']);
+  });
+
+  it('pie-gateway (against a gateway-like loopback server; test/real-engine runs it against the real engine)', async () => {
+    const completion = JSON.stringify({ choices: [{ text: ' world', index: 0 }], usage: { completion_tokens: 4 } });
+    const pid = '67e55044-10b1-426f-9247-bb680e5fe0c8';
+    const server = await RawPieServer.start({
+      gateway: true,
+      handle: (message, socket) => {
+        if (message.type !== 'launch_process') return undefined;
+        setTimeout(() => socket.send(encode({ type: 'process_event', process_id: pid, event: 'return', value: completion })), 5);
+        return { ok: true, result: pid };
+      },
+    });
+    try {
+      const result = await gatewayExample(server.url);
+      expect(result).toEqual({
+        generation: '0.5',
+        capabilities: ['identity', 'fileNames'],
+        text: ' world',
+        unsupported: 'runProcesses is not supported by a Pie 0.5 gateway (it exists only on 0.4 engines)',
+      });
+      expect(server.upgrades).toEqual([{ path: '/v1/ws', identity: 'default/docs' }]);
+      expect(server.receivedOf('launch_process')[0]).toMatchObject({ inferlet: 'compat-openai', capture_outputs: true });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('pie-connect-time', async () => {
+    const emu = await docsEmulator();
+    const times = await connectTimeExample(emu.url, {}, 3);
+    expect(times.generation).toBe('0.4');
+    expect(times.autoMs).toBeGreaterThan(0);
+    expect(times.fixedMs).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHUNK_SIZE, FileAssembler, chunkBlob, chunkCount, type FileChunk } from '../../../src/model/pie/chunks.js';
+import { CHUNK_SIZE, FileAssembler, chunkBlob, chunkCount, sanitizeFileName, type FileChunk } from '../../../src/model/pie/chunks.js';
 import { PieFileError } from '../../../src/model/pie/errors.js';
 import { hashBlob } from '../../../src/model/pie/hash.js';
 
@@ -198,5 +198,28 @@ describe('FileAssembler', () => {
   it('refuses nonsensical limits', () => {
     expect(() => new FileAssembler({ maxFileBytes: 0 })).toThrow(PieFileError);
     expect(() => new FileAssembler({ maxPendingFiles: 1.5 })).toThrow(PieFileError);
+  });
+});
+
+describe('file names from gateways', () => {
+  it('sanitizeFileName keeps the last path part, drops NUL, trims, falls back on empty, . and ..', () => {
+    expect(sanitizeFileName('out.png')).toBe('out.png');
+    expect(sanitizeFileName('../../etc/passwd')).toBe('passwd');
+    expect(sanitizeFileName('C:\\Users\\x\\report.pdf')).toBe('report.pdf');
+    expect(sanitizeFileName('  a\0b.txt ')).toBe('ab.txt');
+    expect(sanitizeFileName('dir/')).toBe('file.bin');
+    expect(sanitizeFileName('..')).toBe('file.bin');
+    expect(sanitizeFileName('a/.')).toBe('file.bin');
+    expect(sanitizeFileName(null, 'x.bin')).toBe('x.bin');
+    expect(sanitizeFileName(undefined)).toBe('file.bin');
+  });
+
+  it("FileAssembler.addChunk keeps the first chunk's name", () => {
+    const bytes = new Uint8Array([1, 2, 3, 4]);
+    const files = new FileAssembler();
+    const base = { processId: 'p', fileHash: hashBlob(bytes), totalChunks: 2 };
+    expect(files.addChunk({ ...base, chunkIndex: 0, chunkData: bytes.subarray(0, 2), name: 'first.bin' })).toBeUndefined();
+    expect(files.addChunk({ ...base, chunkIndex: 1, chunkData: bytes.subarray(2), name: 'second.bin' })).toEqual({ bytes, name: 'first.bin' });
+    expect(new FileAssembler().addChunk({ ...base, totalChunks: 1, chunkIndex: 0, chunkData: bytes })).toEqual({ bytes });
   });
 });

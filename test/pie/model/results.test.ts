@@ -14,14 +14,24 @@ describe('parseProcessList', () => {
     expect(parseProcessList('[]')).toEqual([]);
   });
 
+  it('is tolerant (pie-gateway.md 4.5): id strings, objects with only an id, keys of the wrong type left out', () => {
+    expect(parseProcessList('["a","b"]')).toEqual([{ id: 'a' }, { id: 'b' }]);
+    // what pie-server 0.5.2 answered, username included
+    expect(parseProcessList('[{"id":"a","username":"internal","program":"compat-openai@0.1.0","input":"{}","elapsed_secs":0}]')).toEqual([
+      { id: 'a', username: 'internal', program: 'compat-openai@0.1.0', input: '{}', elapsedSecs: 0 },
+    ]);
+    expect(parseProcessList('[{"id":"a","program":"p@1.0.0","elapsed_secs":1}]')).toEqual([{ id: 'a', program: 'p@1.0.0', elapsedSecs: 1 }]);
+    expect(parseProcessList('[{"id":"a","elapsed_secs":1.5,"input":3}]')).toEqual([{ id: 'a' }]);
+    expect(parseProcessList('[{"id":"a","elapsed_secs":-1}]')).toEqual([{ id: 'a' }]);
+  });
+
   it.each([
     ['not JSON', 'nope'],
     ['an object', '{}'],
-    ['an array of strings', '["a"]'],
-    ['a missing key', '[{"id":"a","username":"u","program":"p@1.0.0","elapsed_secs":1}]'],
-    ['a float elapsed_secs', '[{"id":"a","username":"u","program":"p@1.0.0","input":"","elapsed_secs":1.5}]'],
-    ['a negative elapsed_secs', '[{"id":"a","username":"u","program":"p@1.0.0","input":"","elapsed_secs":-1}]'],
-    ['a string elapsed_secs', '[{"id":"a","username":"u","program":"p@1.0.0","input":"","elapsed_secs":"1"}]'],
+    ['an entry without an id', '[{"username":"u","program":"p@1.0.0"}]'],
+    ['an empty id', '[""]'],
+    ['a number entry', '[3]'],
+    ['a non-string id', '[{"id":3}]'],
     ['null', 'null'],
   ])('rejects %s with PieProtocolError', (_label, json) => {
     expect(() => parseProcessList(json)).toThrow(PieProtocolError);

@@ -36,7 +36,7 @@ describe('call log limit', () => {
   it('applies the same limit to cancelled calls', async () => {
     h = await startHarness({ callLogLimit: 2 });
     await call(h.client, 'createSession', { sessionId: 's', session: defaultSpec('flmping') });
-    await call(h.client, 'createTask', { task: { sessionId: 's' } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: 's' } });
     for (let i = 1; i <= 3; i++) {
       const w = open(h.client.watchTask({ sessionId: 's', taskId: '1' }));
       await until(() => h!.emu.openStreams === 1, 'the watch');
@@ -54,7 +54,7 @@ describe('call log limit', () => {
     await call(h.client, 'createSession', { sessionId: 'm', session: defaultSpec('many') });
     const watches = [];
     for (let i = 1; i <= 30; i++) {
-      await call(h.client, 'createTask', { task: { sessionId: 'm', input: Buffer.from(`${i}`) } });
+      await call(h.client, 'createTask', { task: { affinity: [], sessionId: 'm', input: Buffer.from(`${i}`) } });
       watches.push(collect(h.client.watchTask({ sessionId: 'm', taskId: `${i}` })));
     }
     const outcomes = await Promise.all(watches);

@@ -8,7 +8,7 @@ import { FlameEmulatorError } from '../../../src/testing/flame/index.js';
 import { bytes, call, callError, collect, defaultSpec, open, startHarness, until, type Harness } from './helpers.js';
 
 async function runOne(h: Harness, sessionId: string, input?: Buffer) {
-  const created = await call(h.client, 'createTask', { task: { sessionId, ...(input ? { input } : {}) } });
+  const created = await call(h.client, 'createTask', { task: { affinity: [], sessionId, ...(input ? { input } : {}) } });
   const watched = await collect(h.client.watchTask({ sessionId, taskId: created.metadata!.id }));
   const task = await call(h.client, 'getTask', { sessionId, taskId: created.metadata!.id });
   return { created, watched, task };
@@ -23,7 +23,7 @@ describe('task execution', () => {
     const seen: unknown[] = [];
     h.emu.registerApplication('echo');
     await call(h.client, 'createSession', { sessionId: 's', session: defaultSpec('echo', { commonData: bytes('cd') }) });
-    const created = await call(h.client, 'createTask', { task: { sessionId: 's', input: bytes('x') } });
+    const created = await call(h.client, 'createTask', { task: { affinity: [], sessionId: 's', input: bytes('x') } });
     expect(created.status!.state).toBe(TaskState.Pending);
     // Watch first, then let the task run, so every transition is observed.
     const w = open(h.client.watchTask({ sessionId: 's', taskId: '1' }));
@@ -105,7 +105,7 @@ describe('task execution', () => {
   it('leaves tasks Pending for an application without a handler, and runs them once one is installed', async () => {
     h = await startHarness();
     await call(h.client, 'createSession', { sessionId: 's', session: defaultSpec('flmping') });
-    await call(h.client, 'createTask', { task: { sessionId: 's' } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: 's' } });
     await new Promise((r) => setImmediate(r));
     expect((await call(h.client, 'getTask', { sessionId: 's', taskId: '1' })).status!.state).toBe(TaskState.Pending);
     h.emu.handle('flmping', () => 'pong');
@@ -131,7 +131,7 @@ describe('task execution', () => {
     );
     await call(h.client, 'createSession', { sessionId: 'a', session: defaultSpec('slow') });
     await call(h.client, 'createSession', { sessionId: 'b', session: defaultSpec('slow', { maxInstances: 1 }) });
-    for (let i = 0; i < 8; i++) await call(h.client, 'createTask', { task: { sessionId: 'a' } });
+    for (let i = 0; i < 8; i++) await call(h.client, 'createTask', { task: { affinity: [], sessionId: 'a' } });
     const last = await collect(h.client.watchTask({ sessionId: 'a', taskId: '8' }));
     expect(last.messages.at(-1)!.status!.state).toBe(TaskState.Succeed);
     await until(() => running === 0, 'handlers to finish');
@@ -139,7 +139,7 @@ describe('task execution', () => {
     expect(order).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
 
     peak = 0;
-    for (let i = 0; i < 4; i++) await call(h.client, 'createTask', { task: { sessionId: 'b' } });
+    for (let i = 0; i < 4; i++) await call(h.client, 'createTask', { task: { affinity: [], sessionId: 'b' } });
     await collect(h.client.watchTask({ sessionId: 'b', taskId: '4' }));
     expect(peak).toBe(1);
     const executors = await call(h.client, 'listExecutor', {});
@@ -165,7 +165,7 @@ describe('task execution', () => {
 
     h.emu.failNextBinds(6, { returnCode: 11, detail: 'shim creation failed: no such file' });
     await call(h.client, 'createSession', { sessionId: 'many', session: defaultSpec('binds') });
-    await call(h.client, 'createTask', { task: { sessionId: 'many' } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: 'many' } });
     let session = await call(h.client, 'getSession', { sessionId: 'many' });
     for (let i = 0; i < 50 && session.status!.events.length < 6; i++) {
       await new Promise((r) => setTimeout(r, 5));
@@ -179,7 +179,7 @@ describe('task execution', () => {
     );
     expect(session.status!.pending).toBe(1);
     // Listed sessions carry the events too.
-    const listed = (await call(h.client, 'listSession', {})).sessions.find((s) => s.metadata!.id === 'many')!;
+    const listed = (await call(h.client, 'listSession', { ids: [] })).sessions.find((s) => s.metadata!.id === 'many')!;
     expect(listed.status!.events).toHaveLength(6);
     // A restart resets the in-memory counter: the last injected failure is consumed, then the
     // bind succeeds and the task runs.
@@ -195,7 +195,7 @@ describe('task execution', () => {
     let calls = 0;
     h.emu.registerApplication('lossy');
     await call(h.client, 'createSession', { sessionId: 's', session: defaultSpec('lossy') });
-    await call(h.client, 'createTask', { task: { sessionId: 's' } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: 's' } });
     const w = open(h.client.watchTask({ sessionId: 's', taskId: '1' }));
     await until(() => h.emu.openStreams === 1, 'the watch');
     h.emu.handle('lossy', () => {

@@ -1,7 +1,7 @@
 // Executors kept per session (minInstances / session min_instances) and released after
 // delay_release (flame.md 3.5, 5.1), observed through ListExecutor over loopback.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FrontendClient } from '../../../src/gen/flame/v1/frontend.js';
+import type { RawFrontendClient as FrontendClient } from './helpers.js';
 import { ExecutorState, TaskState, type Executor } from '../../../src/gen/flame/v1/types.js';
 import { FlameEmulatorError } from '../../../src/testing/flame/index.js';
 import { call, collect, defaultSpec, eventually, startHarness, type Harness } from './helpers.js';
@@ -53,7 +53,7 @@ describe('executors kept and released', () => {
     expect(ids(await boundTo(h.client, 'w'))).toEqual(ids(warm));
 
     // Four tasks at once: the warm executors plus two more.
-    for (let i = 0; i < 4; i++) await call(h.client, 'createTask', { task: { sessionId: 'w' } });
+    for (let i = 0; i < 4; i++) await call(h.client, 'createTask', { task: { affinity: [], sessionId: 'w' } });
     await eventually(async () => tasks.running === 4, 'four running tasks');
     const busy = await boundTo(h.client, 'w');
     expect(busy).toHaveLength(4);
@@ -103,13 +103,13 @@ describe('executors kept and released', () => {
     h.emu.handle('quick', () => 'ok', { maxInstances: 2, delayMs: 20 });
     await call(h.client, 'createSession', { sessionId: 'q', session: defaultSpec('quick') });
     expect(await boundTo(h.client, 'q')).toEqual([]);
-    await call(h.client, 'createTask', { task: { sessionId: 'q' } });
-    await call(h.client, 'createTask', { task: { sessionId: 'q' } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: 'q' } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: 'q' } });
     await eventually(async () => (await boundTo(h.client, 'q')).length === 2, 'two executors for the work');
     await collect(h.client.watchTask({ sessionId: 'q', taskId: '2' }));
     await eventually(async () => (await boundTo(h.client, 'q')).length === 0, 'release at delay_release 0');
 
-    const again = await call(h.client, 'createTask', { task: { sessionId: 'q' } });
+    const again = await call(h.client, 'createTask', { task: { affinity: [], sessionId: 'q' } });
     const watched = await collect(h.client.watchTask({ sessionId: 'q', taskId: again.metadata!.id }));
     expect(watched.messages.at(-1)!.status!.state).toBe(TaskState.Succeed);
     await eventually(async () => (await boundTo(h.client, 'q')).length === 0, 'release after the new task');
@@ -119,7 +119,7 @@ describe('executors kept and released', () => {
     h = await startHarness();
     h.emu.handle('steady', () => 'ok', { maxInstances: 1 });
     await call(h.client, 'createSession', { sessionId: 's', session: defaultSpec('steady') });
-    await call(h.client, 'createTask', { task: { sessionId: 's' } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: 's' } });
     await collect(h.client.watchTask({ sessionId: 's', taskId: '1' }));
     await new Promise((r) => setTimeout(r, 100));
     const bound = await boundTo(h.client, 's');

@@ -1,8 +1,8 @@
+import { rawFrontendClient } from './helpers.js';
 // Fault controls and observation: restart/stop/start, breakStreams, failNext, delayNext,
 // client cancellations, call log, request size limit.
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FrontendClient } from '../../../src/gen/flame/v1/frontend.js';
 import { TaskState } from '../../../src/gen/flame/v1/types.js';
 import { call, callError, collect, defaultSpec, open, startHarness, until, type Harness } from './helpers.js';
 
@@ -17,8 +17,8 @@ describe('faults and observation', () => {
     let runs = 0;
     h.emu.registerApplication('app');
     await call(h.client, 'createSession', { sessionId: 's', session: defaultSpec('app') });
-    await call(h.client, 'createTask', { task: { sessionId: 's' } });
-    await call(h.client, 'createTask', { task: { sessionId: 's' } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: 's' } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: 's' } });
     const w = open(h.client.watchTask({ sessionId: 's', taskId: '1' }));
     await until(() => h.emu.openStreams === 1, 'the watch');
     h.emu.handle(
@@ -59,7 +59,7 @@ describe('faults and observation', () => {
     await h.emu.start();
     // The old channel backs off after the refused connection; a client with its own
     // subchannel pool connects at once.
-    const fresh = new FrontendClient(`127.0.0.1:${h.emu.port}`, grpc.credentials.createInsecure(), {
+    const fresh = rawFrontendClient(`127.0.0.1:${h.emu.port}`, grpc.credentials.createInsecure(), {
       'grpc.use_local_subchannel_pool': 1,
     });
     try {
@@ -72,7 +72,7 @@ describe('faults and observation', () => {
   it('breakStreams ends open streams with the given code and keeps serving', async () => {
     h = await startHarness();
     await call(h.client, 'createSession', { sessionId: 's', session: defaultSpec('flmping') });
-    await call(h.client, 'createTask', { task: { sessionId: 's' } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: 's' } });
     const a = open(h.client.watchTask({ sessionId: 's', taskId: '1' }));
     await until(() => h.emu.openStreams === 1, 'the watch');
     h.emu.breakStreams();
@@ -103,7 +103,7 @@ describe('faults and observation', () => {
       details: 'boom',
     });
     h.emu.failNext(1, { code: grpc.status.DEADLINE_EXCEEDED, message: 'any' });
-    expect((await callError(h.client, 'listSession', {})).code).toBe(grpc.status.DEADLINE_EXCEEDED);
+    expect((await callError(h.client, 'listSession', { ids: [] })).code).toBe(grpc.status.DEADLINE_EXCEEDED);
     // The failed calls are logged but change nothing.
     expect(h.emu.calls.filter((c) => c.method === 'getSession')).toHaveLength(3);
   });
@@ -123,7 +123,7 @@ describe('faults and observation', () => {
   it('records client cancellations of streams and unary calls', async () => {
     h = await startHarness();
     await call(h.client, 'createSession', { sessionId: 's', session: defaultSpec('flmping') });
-    await call(h.client, 'createTask', { task: { sessionId: 's' } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: 's' } });
     const w = open(h.client.watchTask({ sessionId: 's', taskId: '1' }));
     await until(() => h.emu.openStreams === 1, 'the watch');
     w.stream.cancel();
@@ -154,16 +154,16 @@ describe('faults and observation', () => {
     h = await startHarness();
     await call(h.client, 'createSession', { sessionId: 's', session: defaultSpec('flmping') });
     const big = Buffer.alloc(5 * 1024 * 1024, 1);
-    const err = await callError(h.client, 'createTask', { task: { sessionId: 's', input: big } });
+    const err = await callError(h.client, 'createTask', { task: { affinity: [], sessionId: 's', input: big } });
     expect(err.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
 
     const roomy = await startHarness({ maxReceiveMessageBytes: 16 * 1024 * 1024 });
-    const client = new FrontendClient(`127.0.0.1:${roomy.emu.port}`, grpc.credentials.createInsecure(), {
+    const client = rawFrontendClient(`127.0.0.1:${roomy.emu.port}`, grpc.credentials.createInsecure(), {
       'grpc.max_receive_message_length': 16 * 1024 * 1024,
     });
     try {
       await call(client, 'createSession', { sessionId: 's', session: defaultSpec('flmping') });
-      const task = await call(client, 'createTask', { task: { sessionId: 's', input: big } });
+      const task = await call(client, 'createTask', { task: { affinity: [], sessionId: 's', input: big } });
       expect(task.spec!.input!.length).toBe(big.length);
     } finally {
       client.close();

@@ -1,20 +1,47 @@
 // Test helpers: the raw generated Frontend client against a FlameEmulator, with promisified
 // unary calls and collected streams.
 import * as grpc from '@grpc/grpc-js';
-import { FrontendClient, FrontendService } from '../../../src/gen/flame/v1/frontend.js';
+import type { FrontendClient, ListApplicationsRequest, ListExecutorsRequest, ListSessionsRequest, ListTasksRequest, WatchTaskRequest } from '../../../src/gen/flame/v1/frontend.js';
+import type { ApplicationList, ExecutorList, SessionList } from '../../../src/gen/flame/v1/types.js';
+import { FLAME_FRONTEND_METHODS } from '../../../src/transport/grpc/methods.js';
 import type { Task } from '../../../src/gen/flame/v1/types.js';
 import { FlameEmulator, type FlameEmulatorOptions } from '../../../src/testing/flame/index.js';
 
+type Unary<Req, Res> = (request: Req, callback: (error: grpc.ServiceError | null, response: Res) => void) => grpc.ClientUnaryCall;
+
+/** The raw client of both versions' methods (the 0.6 names beside the generated 0.7 ones). */
+export type RawFrontendClient = FrontendClient & {
+  listApplication: Unary<ListApplicationsRequest, ApplicationList>;
+  listExecutor: Unary<ListExecutorsRequest, ExecutorList>;
+  listSession: Unary<ListSessionsRequest, SessionList>;
+  watchTask(request: WatchTaskRequest): grpc.ClientReadableStream<Task>;
+  listTask(request: ListTasksRequest): grpc.ClientReadableStream<Task>;
+};
+
+const RawClient = grpc.makeGenericClientConstructor(
+  FLAME_FRONTEND_METHODS as unknown as grpc.ServiceDefinition,
+  'flame.v1.Frontend',
+) as unknown as new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => RawFrontendClient;
+
+/** A raw client of both versions' Frontend methods. */
+export function rawFrontendClient(
+  address: string,
+  credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
+  options?: grpc.ClientOptions,
+): RawFrontendClient {
+  return new RawClient(address, credentials, options);
+}
+
 export interface Harness {
   emu: FlameEmulator;
-  client: FrontendClient;
+  client: RawFrontendClient;
   close(): Promise<void>;
 }
 
 /** Starts an emulator and a plaintext client on it. */
 export async function startHarness(options: FlameEmulatorOptions = {}): Promise<Harness> {
   const emu = await FlameEmulator.start({ timestampResolution: 'millisecond', ...options });
-  const client = new FrontendClient(`127.0.0.1:${emu.port}`, grpc.credentials.createInsecure());
+  const client = rawFrontendClient(`127.0.0.1:${emu.port}`);
   return {
     emu,
     client,
@@ -25,13 +52,13 @@ export async function startHarness(options: FlameEmulatorOptions = {}): Promise<
   };
 }
 
-type Service = typeof FrontendService;
+type Service = typeof FLAME_FRONTEND_METHODS;
 type UnaryName = { [K in keyof Service]: Service[K]['responseStream'] extends false ? K : never }[keyof Service];
 type RequestOf<K extends UnaryName> = ReturnType<Service[K]['requestDeserialize']>;
 type ResponseOf<K extends UnaryName> = ReturnType<Service[K]['responseDeserialize']>;
 
 /** Calls a unary method by name and resolves with its response (rejects with the ServiceError). */
-export function call<K extends UnaryName>(client: FrontendClient, method: K, request: RequestOf<K>): Promise<ResponseOf<K>> {
+export function call<K extends UnaryName>(client: RawFrontendClient, method: K, request: RequestOf<K>): Promise<ResponseOf<K>> {
   return new Promise((resolve, reject) => {
     const fn = client[method] as unknown as (
       req: RequestOf<K>,
@@ -43,7 +70,7 @@ export function call<K extends UnaryName>(client: FrontendClient, method: K, req
 
 /** Calls a unary method expecting failure; resolves with `{code, details}`. */
 export async function callError<K extends UnaryName>(
-  client: FrontendClient,
+  client: RawFrontendClient,
   method: K,
   request: RequestOf<K>,
 ): Promise<{ code: number; details: string }> {
@@ -98,7 +125,7 @@ export function collect(stream: grpc.ClientReadableStream<Task>): Promise<Stream
 
 /** Waits until `predicate` holds, checking on every turn of the event loop (max ~2 s). */
 export async function until(predicate: () => boolean, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + 2000;
+  const deadline = Date.now() + 8000;
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
@@ -112,12 +139,13 @@ export const defaultSpec = (application: string, extra: Record<string, unknown> 
   minInstances: 0,
   batchSize: 1,
   priority: 0,
+  tokens: {},
   ...extra,
 });
 
-/** Waits until an async `probe` resolves to true, retrying every 10 ms (max ~2 s). */
+/** Waits until an async `probe` resolves to true, retrying every 10 ms (max ~8 s: a loaded 2-core machine). */
 export async function eventually(probe: () => Promise<boolean>, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + 2000;
+  const deadline = Date.now() + 8000;
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));

@@ -14,7 +14,7 @@ describe('session RPCs', () => {
     h = await startHarness();
     const session = await call(h.client, 'createSession', {
       sessionId: 's1',
-      session: { application: 'flmping', commonData: bytes('cd'), minInstances: 1, maxInstances: 4, batchSize: 9, priority: 3 },
+      session: { application: 'flmping', commonData: bytes('cd'), minInstances: 1, maxInstances: 4, batchSize: 9, priority: 3, tokens: {} },
     });
     expect(session.metadata).toEqual({ id: 's1', name: 's1' });
     expect(session.spec).toEqual({
@@ -25,6 +25,7 @@ describe('session RPCs', () => {
       batchSize: 1,
       priority: 3,
       resreq: FALLBACK,
+      tokens: {},
     });
     const st = session.status!;
     expect(st.state).toBe(SessionState.Open);
@@ -148,8 +149,8 @@ describe('session RPCs', () => {
     it('refuses to close with a Running task, changing nothing', async () => {
       h = await startHarness();
       await call(h.client, 'createSession', { sessionId: 'r', session: defaultSpec('flmping') });
-      await call(h.client, 'createTask', { task: { sessionId: 'r' } });
-      await call(h.client, 'createTask', { task: { sessionId: 'r' } });
+      await call(h.client, 'createTask', { task: { affinity: [], sessionId: 'r' } });
+      await call(h.client, 'createTask', { task: { affinity: [], sessionId: 'r' } });
       h.emu.setTaskState('r', 1, 'Running');
       expect(await callError(h.client, 'closeSession', { sessionId: 'r' })).toEqual({
         code: status.INTERNAL,
@@ -163,8 +164,8 @@ describe('session RPCs', () => {
     it('cancels Pending tasks without events, completion_time = close time; closing again refreshes it', async () => {
       h = await startHarness();
       await call(h.client, 'createSession', { sessionId: 'p', session: defaultSpec('flmping') });
-      await call(h.client, 'createTask', { task: { sessionId: 'p' } });
-      await call(h.client, 'createTask', { task: { sessionId: 'p' } });
+      await call(h.client, 'createTask', { task: { affinity: [], sessionId: 'p' } });
+      await call(h.client, 'createTask', { task: { affinity: [], sessionId: 'p' } });
       h.emu.setTaskState('p', 2, 'Succeed');
       const closed = await call(h.client, 'closeSession', { sessionId: 'p' });
       expect(closed.status!.state).toBe(SessionState.Closed);
@@ -189,7 +190,7 @@ describe('session RPCs', () => {
     await call(h.client, 'createSession', { sessionId: 'a', session: defaultSpec('flmping') });
     await call(h.client, 'createSession', { sessionId: 'b', session: defaultSpec('flmping') });
     await call(h.client, 'closeSession', { sessionId: 'b' });
-    const list = await call(h.client, 'listSession', {});
+    const list = await call(h.client, 'listSession', { ids: [] });
     const states = Object.fromEntries(list.sessions.map((s) => [s.metadata!.id, s.status!.state]));
     expect(states).toEqual({ a: SessionState.Open, b: SessionState.Closed });
   });
@@ -206,8 +207,8 @@ describe('session RPCs', () => {
         code: status.INTERNAL,
         details: 'Cannot delete open session',
       });
-      await call(h.client, 'createTask', { task: { sessionId: 'd' } });
-      await call(h.client, 'createTask', { task: { sessionId: 'd' } });
+      await call(h.client, 'createTask', { task: { affinity: [], sessionId: 'd' } });
+      await call(h.client, 'createTask', { task: { affinity: [], sessionId: 'd' } });
       h.emu.setTaskState('d', 1, 'Failed');
       await call(h.client, 'closeSession', { sessionId: 'd' });
       // A closed session with a non-terminal task (forced here) cannot be deleted.
@@ -226,7 +227,7 @@ describe('session RPCs', () => {
     it('deletes a closed session whose tasks all succeeded', async () => {
       h = await startHarness();
       await call(h.client, 'createSession', { sessionId: 'ok', session: defaultSpec('flmping') });
-      await call(h.client, 'createTask', { task: { sessionId: 'ok' } });
+      await call(h.client, 'createTask', { task: { affinity: [], sessionId: 'ok' } });
       h.emu.setTaskState('ok', 1, 'Succeed');
       await call(h.client, 'closeSession', { sessionId: 'ok' });
       expect((await call(h.client, 'deleteSession', { sessionId: 'ok' })).metadata!.id).toBe('ok');

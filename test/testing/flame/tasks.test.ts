@@ -16,7 +16,7 @@ describe('task RPCs', () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       const task = await call(h.client, 'createTask', {
-        task: { sessionId: 's', input: bytes(`in${i}`), output: bytes('ignored') },
+        task: { affinity: [], sessionId: 's', input: bytes(`in${i}`), output: bytes('ignored') },
       });
       expect(task.metadata!.id).toBe(task.metadata!.name);
       expect(task.status!.state).toBe(TaskState.Pending);
@@ -30,7 +30,7 @@ describe('task RPCs', () => {
   });
 
   it('records event 0, visible only through GetTask', async () => {
-    await call(h.client, 'createTask', { task: { sessionId: 's' } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: 's' } });
     const task = await call(h.client, 'getTask', { sessionId: 's', taskId: '1' });
     expect(task.status!.events.map((e) => [e.code, e.message])).toEqual([[0, 'Task was created with state <Pending>']]);
     const listed = await collect(h.client.listTask({ sessionId: 's' }));
@@ -38,7 +38,7 @@ describe('task RPCs', () => {
   });
 
   it('treats an empty input as absent', async () => {
-    const task = await call(h.client, 'createTask', { task: { sessionId: 's', input: Buffer.alloc(0) } });
+    const task = await call(h.client, 'createTask', { task: { affinity: [], sessionId: 's', input: Buffer.alloc(0) } });
     expect(task.spec!.input).toBeUndefined();
   });
 
@@ -47,12 +47,12 @@ describe('task RPCs', () => {
       code: status.INVALID_ARGUMENT,
       details: 'session spec',
     });
-    expect(await callError(h.client, 'createTask', { task: { sessionId: 'nope' } })).toEqual({
+    expect(await callError(h.client, 'createTask', { task: { affinity: [], sessionId: 'nope' } })).toEqual({
       code: status.NOT_FOUND,
       details: 'Session nope not found: No such file or directory (os error 2)',
     });
     await call(h.client, 'closeSession', { sessionId: 's' });
-    expect(await callError(h.client, 'createTask', { task: { sessionId: 's' } })).toEqual({
+    expect(await callError(h.client, 'createTask', { task: { affinity: [], sessionId: 's' } })).toEqual({
       code: status.INVALID_ARGUMENT,
       details: 'Cannot create task in closed session',
     });
@@ -73,12 +73,12 @@ describe('task RPCs', () => {
       code: status.NOT_FOUND,
       details: '7',
     });
-    await call(h.client, 'createTask', { task: { sessionId: 's' } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: 's' } });
     expect((await call(h.client, 'getTask', { sessionId: 's', taskId: '+1' })).metadata!.id).toBe('1');
   });
 
   it('lists every task once; unknown session is NOT_FOUND before any message', async () => {
-    for (let i = 0; i < 20; i++) await call(h.client, 'createTask', { task: { sessionId: 's', input: bytes(`${i}`) } });
+    for (let i = 0; i < 20; i++) await call(h.client, 'createTask', { task: { affinity: [], sessionId: 's', input: bytes(`${i}`) } });
     const listed = await collect(h.client.listTask({ sessionId: 's' }));
     expect(listed.code).toBe(status.OK);
     expect(listed.messages.map((t) => Number(t.metadata!.id)).sort((a, b) => a - b)).toEqual(
@@ -90,7 +90,7 @@ describe('task RPCs', () => {
   });
 
   it('shuffles ListTask order by default and keeps creation order when asked not to', async () => {
-    for (let i = 0; i < 30; i++) await call(h.client, 'createTask', { task: { sessionId: 's' } });
+    for (let i = 0; i < 30; i++) await call(h.client, 'createTask', { task: { affinity: [], sessionId: 's' } });
     const orders = new Set<string>();
     for (let i = 0; i < 3; i++) {
       const listed = await collect(h.client.listTask({ sessionId: 's' }));
@@ -102,7 +102,7 @@ describe('task RPCs', () => {
     const plain = await startHarness({ shuffleLists: false });
     try {
       await call(plain.client, 'createSession', { sessionId: 'p', session: defaultSpec('flmping') });
-      for (let i = 0; i < 5; i++) await call(plain.client, 'createTask', { task: { sessionId: 'p' } });
+      for (let i = 0; i < 5; i++) await call(plain.client, 'createTask', { task: { affinity: [], sessionId: 'p' } });
       const listed = await collect(plain.client.listTask({ sessionId: 'p' }));
       expect(listed.messages.map((t) => t.metadata!.id)).toEqual(['1', '2', '3', '4', '5']);
     } finally {
@@ -111,7 +111,7 @@ describe('task RPCs', () => {
   });
 
   it('computes session counters from task states', async () => {
-    for (let i = 0; i < 5; i++) await call(h.client, 'createTask', { task: { sessionId: 's' } });
+    for (let i = 0; i < 5; i++) await call(h.client, 'createTask', { task: { affinity: [], sessionId: 's' } });
     h.emu.setTaskState('s', 1, 'Running');
     h.emu.setTaskState('s', 2, 'Succeed');
     h.emu.setTaskState('s', 3, 'Failed');

@@ -1,8 +1,8 @@
+import { rawFrontendClient } from './helpers.js';
 // TLS: with a PEM certificate and key the emulator serves TLS only, at https://localhost:PORT.
 import * as grpc from '@grpc/grpc-js';
 import { generate } from 'selfsigned';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FrontendClient } from '../../../src/gen/flame/v1/frontend.js';
 import { FlameEmulator } from '../../../src/testing/flame/index.js';
 import { call, callError } from './helpers.js';
 
@@ -31,12 +31,12 @@ describe('TLS', () => {
     cleanups.push(() => emu.close());
     expect(emu.endpoint).toBe(`https://localhost:${emu.port}`);
 
-    const secure = new FrontendClient(`localhost:${emu.port}`, grpc.credentials.createSsl(Buffer.from(pems.cert)));
+    const secure = rawFrontendClient(`localhost:${emu.port}`, grpc.credentials.createSsl(Buffer.from(pems.cert)));
     cleanups.push(() => secure.close());
     const apps = await call(secure, 'listApplication', {});
     expect(apps.applications.length).toBe(3);
 
-    const plain = new FrontendClient(`127.0.0.1:${emu.port}`, grpc.credentials.createInsecure());
+    const plain = rawFrontendClient(`127.0.0.1:${emu.port}`, grpc.credentials.createInsecure());
     cleanups.push(() => plain.close());
     expect((await callError(plain, 'listApplication', {})).code).toBe(grpc.status.UNAVAILABLE);
   });

@@ -9,7 +9,7 @@ describe('WatchTask', () => {
   beforeEach(async () => {
     h = await startHarness();
     await call(h.client, 'createSession', { sessionId: 's', session: defaultSpec('flmping') });
-    await call(h.client, 'createTask', { task: { sessionId: 's' } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: 's' } });
   });
   afterEach(() => h.close());
 
@@ -74,7 +74,7 @@ describe('WatchTask', () => {
       application: { shim: 0, labels: [], arguments: [], environments: [] },
     });
     await call(h.client, 'createSession', { sessionId: 'd', session: defaultSpec('tmp') });
-    await call(h.client, 'createTask', { task: { sessionId: 'd' } });
+    await call(h.client, 'createTask', { task: { affinity: [], sessionId: 'd' } });
     await call(h.client, 'closeSession', { sessionId: 'd' });
     h.emu.setTaskState('d', 1, 'Pending');
     const w = open(h.client.watchTask({ sessionId: 'd', taskId: '1' }));

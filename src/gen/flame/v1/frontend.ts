@@ -10,9 +10,11 @@ import {
   type CallOptions,
   type ChannelCredentials,
   Client,
+  type ClientDuplexStream,
   type ClientOptions,
   type ClientReadableStream,
   type ClientUnaryCall,
+  type handleBidiStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
@@ -24,6 +26,9 @@ import {
   Application,
   ApplicationList,
   ApplicationSpec,
+  ApplicationState,
+  applicationStateFromJSON,
+  applicationStateToJSON,
   ExecutorList,
   Node,
   NodeList,
@@ -31,6 +36,9 @@ import {
   Session,
   SessionList,
   SessionSpec,
+  SessionState,
+  sessionStateFromJSON,
+  sessionStateToJSON,
   Task,
   TaskSpec,
 } from "./types.js";
@@ -40,8 +48,15 @@ export const protobufPackage = "flame.v1";
 export const protobufFileName = "flame/v1/frontend.proto";
 
 /**
- * The session manager's client-facing service, package flame.v1.
- * Written from the protocol reference (flame.md, sections 2.2 and 2.5).
+ * The session manager's client-facing service, package flame.v1, as Flame 0.7 serves it.
+ * Written from the protocol references: flame.md sections 2.2 and 2.5 (0.6) and
+ * flame-0.7.md sections 2.2 and 2.7 (0.7).
+ *
+ * Only the 0.7 service is declared: its messages are a superset of 0.6's. The five RPCs
+ * 0.6 serves under other names (ListApplication, ListExecutor, ListSession, WatchTask,
+ * ListTask) take the same messages on the wire (their 0.6 request messages encode
+ * exactly like the 0.7 ones with no filter set), and are registered by hand, with these
+ * message types, in the per-version method tables of src/transport/grpc/methods.ts.
  */
 
 export interface RegisterApplicationRequest {
@@ -62,10 +77,15 @@ export interface GetApplicationRequest {
   name: string;
 }
 
-export interface ListApplicationRequest {
+/**
+ * 0.6 ListApplicationRequest is empty; absent state = no filter (explicit presence, as
+ * Enabled = 0 is a real filter).
+ */
+export interface ListApplicationsRequest {
+  state?: ApplicationState | undefined;
 }
 
-export interface ListExecutorRequest {
+export interface ListExecutorsRequest {
 }
 
 export interface ListNodesRequest {
@@ -97,29 +117,46 @@ export interface CloseSessionRequest {
   sessionId: string;
 }
 
+export interface SuspendSessionRequest {
+  sessionId: string;
+}
+
+export interface ResumeSessionRequest {
+  sessionId: string;
+}
+
 export interface GetSessionRequest {
   sessionId: string;
 }
 
-export interface ListSessionRequest {
+/**
+ * 0.6 ListSessionRequest is empty. Absent application/state and an empty ids list mean no
+ * filter (explicit presence, as Open = 0 is a real filter).
+ */
+export interface ListSessionsRequest {
+  application?: string | undefined;
+  state?: SessionState | undefined;
+  ids: string[];
 }
 
 export interface CreateTaskRequest {
   task: TaskSpec | undefined;
 }
 
-/** Note: task_id is field 1 and session_id field 2 here (unlike ListTaskRequest). */
+/** Note: task_id is field 1 and session_id field 2 here (unlike ListTasksRequest). */
 export interface GetTaskRequest {
   taskId: string;
   sessionId: string;
 }
 
+/** The request of 0.6 WatchTask; in 0.7 the element of the WatchTasks request stream. */
 export interface WatchTaskRequest {
   taskId: string;
   sessionId: string;
 }
 
-export interface ListTaskRequest {
+/** 0.6: ListTaskRequest (same field). */
+export interface ListTasksRequest {
   sessionId: string;
 }
 
@@ -431,16 +468,19 @@ export const GetApplicationRequest: MessageFns<GetApplicationRequest> = {
   },
 };
 
-function createBaseListApplicationRequest(): ListApplicationRequest {
-  return {};
+function createBaseListApplicationsRequest(): ListApplicationsRequest {
+  return { state: undefined };
 }
 
-export const ListApplicationRequest: MessageFns<ListApplicationRequest> = {
-  encode(_: ListApplicationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+export const ListApplicationsRequest: MessageFns<ListApplicationsRequest> = {
+  encode(message: ListApplicationsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.state !== undefined) {
+      writer.uint32(8).int32(message.state);
+    }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): ListApplicationRequest {
+  decode(input: BinaryReader | Uint8Array, length?: number): ListApplicationsRequest {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -449,10 +489,18 @@ export const ListApplicationRequest: MessageFns<ListApplicationRequest> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseListApplicationRequest();
+      const message = createBaseListApplicationsRequest();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.state = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -465,34 +513,38 @@ export const ListApplicationRequest: MessageFns<ListApplicationRequest> = {
     }
   },
 
-  fromJSON(_: any): ListApplicationRequest {
-    return {};
+  fromJSON(object: any): ListApplicationsRequest {
+    return { state: isSet(object.state) ? applicationStateFromJSON(object.state) : undefined };
   },
 
-  toJSON(_: ListApplicationRequest): unknown {
+  toJSON(message: ListApplicationsRequest): unknown {
     const obj: any = {};
+    if (message.state !== undefined) {
+      obj.state = applicationStateToJSON(message.state);
+    }
     return obj;
   },
 
-  create(base?: DeepPartial<ListApplicationRequest>): ListApplicationRequest {
-    return ListApplicationRequest.fromPartial(base ?? {});
+  create(base?: DeepPartial<ListApplicationsRequest>): ListApplicationsRequest {
+    return ListApplicationsRequest.fromPartial(base ?? {});
   },
-  fromPartial(_: DeepPartial<ListApplicationRequest>): ListApplicationRequest {
-    const message = createBaseListApplicationRequest();
+  fromPartial(object: DeepPartial<ListApplicationsRequest>): ListApplicationsRequest {
+    const message = createBaseListApplicationsRequest();
+    message.state = object.state ?? undefined;
     return message;
   },
 };
 
-function createBaseListExecutorRequest(): ListExecutorRequest {
+function createBaseListExecutorsRequest(): ListExecutorsRequest {
   return {};
 }
 
-export const ListExecutorRequest: MessageFns<ListExecutorRequest> = {
-  encode(_: ListExecutorRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+export const ListExecutorsRequest: MessageFns<ListExecutorsRequest> = {
+  encode(_: ListExecutorsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): ListExecutorRequest {
+  decode(input: BinaryReader | Uint8Array, length?: number): ListExecutorsRequest {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -501,7 +553,7 @@ export const ListExecutorRequest: MessageFns<ListExecutorRequest> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseListExecutorRequest();
+      const message = createBaseListExecutorsRequest();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -517,20 +569,20 @@ export const ListExecutorRequest: MessageFns<ListExecutorRequest> = {
     }
   },
 
-  fromJSON(_: any): ListExecutorRequest {
+  fromJSON(_: any): ListExecutorsRequest {
     return {};
   },
 
-  toJSON(_: ListExecutorRequest): unknown {
+  toJSON(_: ListExecutorsRequest): unknown {
     const obj: any = {};
     return obj;
   },
 
-  create(base?: DeepPartial<ListExecutorRequest>): ListExecutorRequest {
-    return ListExecutorRequest.fromPartial(base ?? {});
+  create(base?: DeepPartial<ListExecutorsRequest>): ListExecutorsRequest {
+    return ListExecutorsRequest.fromPartial(base ?? {});
   },
-  fromPartial(_: DeepPartial<ListExecutorRequest>): ListExecutorRequest {
-    const message = createBaseListExecutorRequest();
+  fromPartial(_: DeepPartial<ListExecutorsRequest>): ListExecutorsRequest {
+    const message = createBaseListExecutorsRequest();
     return message;
   },
 };
@@ -1049,6 +1101,152 @@ export const CloseSessionRequest: MessageFns<CloseSessionRequest> = {
   },
 };
 
+function createBaseSuspendSessionRequest(): SuspendSessionRequest {
+  return { sessionId: "" };
+}
+
+export const SuspendSessionRequest: MessageFns<SuspendSessionRequest> = {
+  encode(message: SuspendSessionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sessionId !== "") {
+      writer.uint32(10).string(message.sessionId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SuspendSessionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSuspendSessionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sessionId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SuspendSessionRequest {
+    return {
+      sessionId: isSet(object.sessionId)
+        ? globalThis.String(object.sessionId)
+        : isSet(object.session_id)
+        ? globalThis.String(object.session_id)
+        : "",
+    };
+  },
+
+  toJSON(message: SuspendSessionRequest): unknown {
+    const obj: any = {};
+    if (message.sessionId !== "") {
+      obj.sessionId = message.sessionId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SuspendSessionRequest>): SuspendSessionRequest {
+    return SuspendSessionRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SuspendSessionRequest>): SuspendSessionRequest {
+    const message = createBaseSuspendSessionRequest();
+    message.sessionId = object.sessionId ?? "";
+    return message;
+  },
+};
+
+function createBaseResumeSessionRequest(): ResumeSessionRequest {
+  return { sessionId: "" };
+}
+
+export const ResumeSessionRequest: MessageFns<ResumeSessionRequest> = {
+  encode(message: ResumeSessionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sessionId !== "") {
+      writer.uint32(10).string(message.sessionId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResumeSessionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResumeSessionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sessionId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResumeSessionRequest {
+    return {
+      sessionId: isSet(object.sessionId)
+        ? globalThis.String(object.sessionId)
+        : isSet(object.session_id)
+        ? globalThis.String(object.session_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ResumeSessionRequest): unknown {
+    const obj: any = {};
+    if (message.sessionId !== "") {
+      obj.sessionId = message.sessionId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ResumeSessionRequest>): ResumeSessionRequest {
+    return ResumeSessionRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ResumeSessionRequest>): ResumeSessionRequest {
+    const message = createBaseResumeSessionRequest();
+    message.sessionId = object.sessionId ?? "";
+    return message;
+  },
+};
+
 function createBaseGetSessionRequest(): GetSessionRequest {
   return { sessionId: "" };
 }
@@ -1122,16 +1320,25 @@ export const GetSessionRequest: MessageFns<GetSessionRequest> = {
   },
 };
 
-function createBaseListSessionRequest(): ListSessionRequest {
-  return {};
+function createBaseListSessionsRequest(): ListSessionsRequest {
+  return { application: undefined, state: undefined, ids: [] };
 }
 
-export const ListSessionRequest: MessageFns<ListSessionRequest> = {
-  encode(_: ListSessionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+export const ListSessionsRequest: MessageFns<ListSessionsRequest> = {
+  encode(message: ListSessionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.application !== undefined) {
+      writer.uint32(10).string(message.application);
+    }
+    if (message.state !== undefined) {
+      writer.uint32(16).int32(message.state);
+    }
+    for (const v of message.ids) {
+      writer.uint32(26).string(v!);
+    }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): ListSessionRequest {
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSessionsRequest {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -1140,10 +1347,34 @@ export const ListSessionRequest: MessageFns<ListSessionRequest> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseListSessionRequest();
+      const message = createBaseListSessionsRequest();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.application = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.state = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.ids.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1156,20 +1387,36 @@ export const ListSessionRequest: MessageFns<ListSessionRequest> = {
     }
   },
 
-  fromJSON(_: any): ListSessionRequest {
-    return {};
+  fromJSON(object: any): ListSessionsRequest {
+    return {
+      application: isSet(object.application) ? globalThis.String(object.application) : undefined,
+      state: isSet(object.state) ? sessionStateFromJSON(object.state) : undefined,
+      ids: globalThis.Array.isArray(object?.ids) ? object.ids.map((e: any) => globalThis.String(e)) : [],
+    };
   },
 
-  toJSON(_: ListSessionRequest): unknown {
+  toJSON(message: ListSessionsRequest): unknown {
     const obj: any = {};
+    if (message.application !== undefined) {
+      obj.application = message.application;
+    }
+    if (message.state !== undefined) {
+      obj.state = sessionStateToJSON(message.state);
+    }
+    if (message.ids?.length) {
+      obj.ids = message.ids;
+    }
     return obj;
   },
 
-  create(base?: DeepPartial<ListSessionRequest>): ListSessionRequest {
-    return ListSessionRequest.fromPartial(base ?? {});
+  create(base?: DeepPartial<ListSessionsRequest>): ListSessionsRequest {
+    return ListSessionsRequest.fromPartial(base ?? {});
   },
-  fromPartial(_: DeepPartial<ListSessionRequest>): ListSessionRequest {
-    const message = createBaseListSessionRequest();
+  fromPartial(object: DeepPartial<ListSessionsRequest>): ListSessionsRequest {
+    const message = createBaseListSessionsRequest();
+    message.application = object.application ?? undefined;
+    message.state = object.state ?? undefined;
+    message.ids = object.ids?.map((e) => e) || [];
     return message;
   },
 };
@@ -1427,19 +1674,19 @@ export const WatchTaskRequest: MessageFns<WatchTaskRequest> = {
   },
 };
 
-function createBaseListTaskRequest(): ListTaskRequest {
+function createBaseListTasksRequest(): ListTasksRequest {
   return { sessionId: "" };
 }
 
-export const ListTaskRequest: MessageFns<ListTaskRequest> = {
-  encode(message: ListTaskRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+export const ListTasksRequest: MessageFns<ListTasksRequest> = {
+  encode(message: ListTasksRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.sessionId !== "") {
       writer.uint32(10).string(message.sessionId);
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): ListTaskRequest {
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTasksRequest {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -1448,7 +1695,7 @@ export const ListTaskRequest: MessageFns<ListTaskRequest> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseListTaskRequest();
+      const message = createBaseListTasksRequest();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -1472,7 +1719,7 @@ export const ListTaskRequest: MessageFns<ListTaskRequest> = {
     }
   },
 
-  fromJSON(object: any): ListTaskRequest {
+  fromJSON(object: any): ListTasksRequest {
     return {
       sessionId: isSet(object.sessionId)
         ? globalThis.String(object.sessionId)
@@ -1482,7 +1729,7 @@ export const ListTaskRequest: MessageFns<ListTaskRequest> = {
     };
   },
 
-  toJSON(message: ListTaskRequest): unknown {
+  toJSON(message: ListTasksRequest): unknown {
     const obj: any = {};
     if (message.sessionId !== "") {
       obj.sessionId = message.sessionId;
@@ -1490,11 +1737,11 @@ export const ListTaskRequest: MessageFns<ListTaskRequest> = {
     return obj;
   },
 
-  create(base?: DeepPartial<ListTaskRequest>): ListTaskRequest {
-    return ListTaskRequest.fromPartial(base ?? {});
+  create(base?: DeepPartial<ListTasksRequest>): ListTasksRequest {
+    return ListTasksRequest.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<ListTaskRequest>): ListTaskRequest {
-    const message = createBaseListTaskRequest();
+  fromPartial(object: DeepPartial<ListTasksRequest>): ListTasksRequest {
+    const message = createBaseListTasksRequest();
     message.sessionId = object.sessionId ?? "";
     return message;
   },
@@ -1542,22 +1789,24 @@ export const FrontendService = {
     responseSerialize: (value: Application): Buffer => Buffer.from(Application.encode(value).finish()),
     responseDeserialize: (value: Buffer): Application => Application.decode(value),
   },
-  listApplication: {
-    path: "/flame.v1.Frontend/ListApplication" as const,
+  /** 0.6: ListApplication (no filter). */
+  listApplications: {
+    path: "/flame.v1.Frontend/ListApplications" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: ListApplicationRequest): Buffer =>
-      Buffer.from(ListApplicationRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ListApplicationRequest => ListApplicationRequest.decode(value),
+    requestSerialize: (value: ListApplicationsRequest): Buffer =>
+      Buffer.from(ListApplicationsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListApplicationsRequest => ListApplicationsRequest.decode(value),
     responseSerialize: (value: ApplicationList): Buffer => Buffer.from(ApplicationList.encode(value).finish()),
     responseDeserialize: (value: Buffer): ApplicationList => ApplicationList.decode(value),
   },
-  listExecutor: {
-    path: "/flame.v1.Frontend/ListExecutor" as const,
+  /** 0.6: ListExecutor. */
+  listExecutors: {
+    path: "/flame.v1.Frontend/ListExecutors" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: ListExecutorRequest): Buffer => Buffer.from(ListExecutorRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ListExecutorRequest => ListExecutorRequest.decode(value),
+    requestSerialize: (value: ListExecutorsRequest): Buffer => Buffer.from(ListExecutorsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListExecutorsRequest => ListExecutorsRequest.decode(value),
     responseSerialize: (value: ExecutorList): Buffer => Buffer.from(ExecutorList.encode(value).finish()),
     responseDeserialize: (value: Buffer): ExecutorList => ExecutorList.decode(value),
   },
@@ -1615,6 +1864,27 @@ export const FrontendService = {
     responseSerialize: (value: Session): Buffer => Buffer.from(Session.encode(value).finish()),
     responseDeserialize: (value: Buffer): Session => Session.decode(value),
   },
+  /** 0.7 only. */
+  suspendSession: {
+    path: "/flame.v1.Frontend/SuspendSession" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SuspendSessionRequest): Buffer =>
+      Buffer.from(SuspendSessionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SuspendSessionRequest => SuspendSessionRequest.decode(value),
+    responseSerialize: (value: Session): Buffer => Buffer.from(Session.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Session => Session.decode(value),
+  },
+  /** 0.7 only. */
+  resumeSession: {
+    path: "/flame.v1.Frontend/ResumeSession" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResumeSessionRequest): Buffer => Buffer.from(ResumeSessionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResumeSessionRequest => ResumeSessionRequest.decode(value),
+    responseSerialize: (value: Session): Buffer => Buffer.from(Session.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Session => Session.decode(value),
+  },
   getSession: {
     path: "/flame.v1.Frontend/GetSession" as const,
     requestStream: false as const,
@@ -1624,12 +1894,13 @@ export const FrontendService = {
     responseSerialize: (value: Session): Buffer => Buffer.from(Session.encode(value).finish()),
     responseDeserialize: (value: Buffer): Session => Session.decode(value),
   },
-  listSession: {
-    path: "/flame.v1.Frontend/ListSession" as const,
+  /** 0.6: ListSession (no filter). */
+  listSessions: {
+    path: "/flame.v1.Frontend/ListSessions" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: ListSessionRequest): Buffer => Buffer.from(ListSessionRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ListSessionRequest => ListSessionRequest.decode(value),
+    requestSerialize: (value: ListSessionsRequest): Buffer => Buffer.from(ListSessionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListSessionsRequest => ListSessionsRequest.decode(value),
     responseSerialize: (value: SessionList): Buffer => Buffer.from(SessionList.encode(value).finish()),
     responseDeserialize: (value: Buffer): SessionList => SessionList.decode(value),
   },
@@ -1651,21 +1922,26 @@ export const FrontendService = {
     responseSerialize: (value: Task): Buffer => Buffer.from(Task.encode(value).finish()),
     responseDeserialize: (value: Buffer): Task => Task.decode(value),
   },
-  watchTask: {
-    path: "/flame.v1.Frontend/WatchTask" as const,
-    requestStream: false as const,
+  /**
+   * 0.6: WatchTask(WatchTaskRequest) returns (stream Task), one server stream per task.
+   * 0.7: one bidirectional stream per session; registrations in, snapshots and states out.
+   */
+  watchTasks: {
+    path: "/flame.v1.Frontend/WatchTasks" as const,
+    requestStream: true as const,
     responseStream: true as const,
     requestSerialize: (value: WatchTaskRequest): Buffer => Buffer.from(WatchTaskRequest.encode(value).finish()),
     requestDeserialize: (value: Buffer): WatchTaskRequest => WatchTaskRequest.decode(value),
     responseSerialize: (value: Task): Buffer => Buffer.from(Task.encode(value).finish()),
     responseDeserialize: (value: Buffer): Task => Task.decode(value),
   },
-  listTask: {
-    path: "/flame.v1.Frontend/ListTask" as const,
+  /** 0.6: ListTask. */
+  listTasks: {
+    path: "/flame.v1.Frontend/ListTasks" as const,
     requestStream: false as const,
     responseStream: true as const,
-    requestSerialize: (value: ListTaskRequest): Buffer => Buffer.from(ListTaskRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ListTaskRequest => ListTaskRequest.decode(value),
+    requestSerialize: (value: ListTasksRequest): Buffer => Buffer.from(ListTasksRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListTasksRequest => ListTasksRequest.decode(value),
     responseSerialize: (value: Task): Buffer => Buffer.from(Task.encode(value).finish()),
     responseDeserialize: (value: Buffer): Task => Task.decode(value),
   },
@@ -1676,20 +1952,32 @@ export interface FrontendServer extends UntypedServiceImplementation {
   unregisterApplication: handleUnaryCall<UnregisterApplicationRequest, Result>;
   updateApplication: handleUnaryCall<UpdateApplicationRequest, Result>;
   getApplication: handleUnaryCall<GetApplicationRequest, Application>;
-  listApplication: handleUnaryCall<ListApplicationRequest, ApplicationList>;
-  listExecutor: handleUnaryCall<ListExecutorRequest, ExecutorList>;
+  /** 0.6: ListApplication (no filter). */
+  listApplications: handleUnaryCall<ListApplicationsRequest, ApplicationList>;
+  /** 0.6: ListExecutor. */
+  listExecutors: handleUnaryCall<ListExecutorsRequest, ExecutorList>;
   listNodes: handleUnaryCall<ListNodesRequest, NodeList>;
   getNode: handleUnaryCall<GetNodeRequest, GetNodeResponse>;
   createSession: handleUnaryCall<CreateSessionRequest, Session>;
   deleteSession: handleUnaryCall<DeleteSessionRequest, Session>;
   openSession: handleUnaryCall<OpenSessionRequest, Session>;
   closeSession: handleUnaryCall<CloseSessionRequest, Session>;
+  /** 0.7 only. */
+  suspendSession: handleUnaryCall<SuspendSessionRequest, Session>;
+  /** 0.7 only. */
+  resumeSession: handleUnaryCall<ResumeSessionRequest, Session>;
   getSession: handleUnaryCall<GetSessionRequest, Session>;
-  listSession: handleUnaryCall<ListSessionRequest, SessionList>;
+  /** 0.6: ListSession (no filter). */
+  listSessions: handleUnaryCall<ListSessionsRequest, SessionList>;
   createTask: handleUnaryCall<CreateTaskRequest, Task>;
   getTask: handleUnaryCall<GetTaskRequest, Task>;
-  watchTask: handleServerStreamingCall<WatchTaskRequest, Task>;
-  listTask: handleServerStreamingCall<ListTaskRequest, Task>;
+  /**
+   * 0.6: WatchTask(WatchTaskRequest) returns (stream Task), one server stream per task.
+   * 0.7: one bidirectional stream per session; registrations in, snapshots and states out.
+   */
+  watchTasks: handleBidiStreamingCall<WatchTaskRequest, Task>;
+  /** 0.6: ListTask. */
+  listTasks: handleServerStreamingCall<ListTasksRequest, Task>;
 }
 
 export interface FrontendClient extends Client {
@@ -1753,32 +2041,34 @@ export interface FrontendClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Application) => void,
   ): ClientUnaryCall;
-  listApplication(
-    request: ListApplicationRequest,
+  /** 0.6: ListApplication (no filter). */
+  listApplications(
+    request: ListApplicationsRequest,
     callback: (error: ServiceError | null, response: ApplicationList) => void,
   ): ClientUnaryCall;
-  listApplication(
-    request: ListApplicationRequest,
+  listApplications(
+    request: ListApplicationsRequest,
     metadata: Metadata,
     callback: (error: ServiceError | null, response: ApplicationList) => void,
   ): ClientUnaryCall;
-  listApplication(
-    request: ListApplicationRequest,
+  listApplications(
+    request: ListApplicationsRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ApplicationList) => void,
   ): ClientUnaryCall;
-  listExecutor(
-    request: ListExecutorRequest,
+  /** 0.6: ListExecutor. */
+  listExecutors(
+    request: ListExecutorsRequest,
     callback: (error: ServiceError | null, response: ExecutorList) => void,
   ): ClientUnaryCall;
-  listExecutor(
-    request: ListExecutorRequest,
+  listExecutors(
+    request: ListExecutorsRequest,
     metadata: Metadata,
     callback: (error: ServiceError | null, response: ExecutorList) => void,
   ): ClientUnaryCall;
-  listExecutor(
-    request: ListExecutorRequest,
+  listExecutors(
+    request: ListExecutorsRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ExecutorList) => void,
@@ -1873,6 +2163,38 @@ export interface FrontendClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Session) => void,
   ): ClientUnaryCall;
+  /** 0.7 only. */
+  suspendSession(
+    request: SuspendSessionRequest,
+    callback: (error: ServiceError | null, response: Session) => void,
+  ): ClientUnaryCall;
+  suspendSession(
+    request: SuspendSessionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Session) => void,
+  ): ClientUnaryCall;
+  suspendSession(
+    request: SuspendSessionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Session) => void,
+  ): ClientUnaryCall;
+  /** 0.7 only. */
+  resumeSession(
+    request: ResumeSessionRequest,
+    callback: (error: ServiceError | null, response: Session) => void,
+  ): ClientUnaryCall;
+  resumeSession(
+    request: ResumeSessionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Session) => void,
+  ): ClientUnaryCall;
+  resumeSession(
+    request: ResumeSessionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Session) => void,
+  ): ClientUnaryCall;
   getSession(
     request: GetSessionRequest,
     callback: (error: ServiceError | null, response: Session) => void,
@@ -1888,17 +2210,18 @@ export interface FrontendClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Session) => void,
   ): ClientUnaryCall;
-  listSession(
-    request: ListSessionRequest,
+  /** 0.6: ListSession (no filter). */
+  listSessions(
+    request: ListSessionsRequest,
     callback: (error: ServiceError | null, response: SessionList) => void,
   ): ClientUnaryCall;
-  listSession(
-    request: ListSessionRequest,
+  listSessions(
+    request: ListSessionsRequest,
     metadata: Metadata,
     callback: (error: ServiceError | null, response: SessionList) => void,
   ): ClientUnaryCall;
-  listSession(
-    request: ListSessionRequest,
+  listSessions(
+    request: ListSessionsRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SessionList) => void,
@@ -1930,10 +2253,16 @@ export interface FrontendClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Task) => void,
   ): ClientUnaryCall;
-  watchTask(request: WatchTaskRequest, options?: Partial<CallOptions>): ClientReadableStream<Task>;
-  watchTask(request: WatchTaskRequest, metadata?: Metadata, options?: Partial<CallOptions>): ClientReadableStream<Task>;
-  listTask(request: ListTaskRequest, options?: Partial<CallOptions>): ClientReadableStream<Task>;
-  listTask(request: ListTaskRequest, metadata?: Metadata, options?: Partial<CallOptions>): ClientReadableStream<Task>;
+  /**
+   * 0.6: WatchTask(WatchTaskRequest) returns (stream Task), one server stream per task.
+   * 0.7: one bidirectional stream per session; registrations in, snapshots and states out.
+   */
+  watchTasks(): ClientDuplexStream<WatchTaskRequest, Task>;
+  watchTasks(options: Partial<CallOptions>): ClientDuplexStream<WatchTaskRequest, Task>;
+  watchTasks(metadata: Metadata, options?: Partial<CallOptions>): ClientDuplexStream<WatchTaskRequest, Task>;
+  /** 0.6: ListTask. */
+  listTasks(request: ListTasksRequest, options?: Partial<CallOptions>): ClientReadableStream<Task>;
+  listTasks(request: ListTasksRequest, metadata?: Metadata, options?: Partial<CallOptions>): ClientReadableStream<Task>;
 }
 
 export const FrontendClient = makeGenericClientConstructor(FrontendService, "flame.v1.Frontend") as unknown as {
@@ -1947,6 +2276,7 @@ type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint
 export type DeepPartial<T> = T extends bigint ? string | number | bigint
   : T extends Builtin ? T : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 

@@ -18,7 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { EmptyRequest, Result, Shim, shimFromJSON, shimToJSON, TaskResult } from "./types.js";
+import { EmptyRequest, ExecutorAttributes, Result, Shim, shimFromJSON, shimToJSON, TaskResult } from "./types.js";
 
 export const protobufPackage = "flame.v1";
 
@@ -26,7 +26,12 @@ export const protobufFileName = "flame/v1/shim.proto";
 
 /**
  * The service side: implemented by a service program, called by Flame's executor manager.
- * Written from the protocol reference (flame.md, sections 2.2 and 2.6).
+ * Written from the protocol references: flame.md sections 2.2 and 2.6 (0.6) and
+ * flame-0.7.md sections 2.3 and 2.8 (0.7).
+ *
+ * Declared as 0.7 serves it. The paths are the same in 0.6, whose OnSessionEnter answers
+ * a bare Result and OnTaskInvoke a bare TaskResult (both in types.proto); src/service
+ * registers those by hand for a 0.6 executor manager.
  */
 
 export interface ApplicationContext {
@@ -42,7 +47,21 @@ export interface ApplicationContext {
 export interface SessionContext {
   sessionId: string;
   application: ApplicationContext | undefined;
-  commonData?: Buffer | undefined;
+  commonData?:
+    | Buffer
+    | undefined;
+  /** 0.7 only: the session's tokens (secrets), by service name. */
+  tokens: { [key: string]: string };
+  /**
+   * 0.7 only: the session's gang size, 1 for an ordinary session; a 0.6 executor manager
+   * never sends it.
+   */
+  batchSize: number;
+}
+
+export interface SessionContext_TokensEntry {
+  key: string;
+  value: string;
 }
 
 /** Field number 3 is unused upstream (not reserved). */
@@ -50,6 +69,18 @@ export interface TaskContext {
   taskId: string;
   sessionId: string;
   input?: Buffer | undefined;
+}
+
+/** 0.7 only: the reply of OnSessionEnter. */
+export interface OnSessionEnterResponse {
+  result: Result | undefined;
+  attributes?: ExecutorAttributes | undefined;
+}
+
+/** 0.7 only: the reply of OnTaskInvoke. */
+export interface OnTaskInvokeResponse {
+  taskResult: TaskResult | undefined;
+  attributes?: ExecutorAttributes | undefined;
 }
 
 function createBaseApplicationContext(): ApplicationContext {
@@ -230,7 +261,7 @@ export const ApplicationContext: MessageFns<ApplicationContext> = {
 };
 
 function createBaseSessionContext(): SessionContext {
-  return { sessionId: "", application: undefined, commonData: undefined };
+  return { sessionId: "", application: undefined, commonData: undefined, tokens: {}, batchSize: 0 };
 }
 
 export const SessionContext: MessageFns<SessionContext> = {
@@ -243,6 +274,12 @@ export const SessionContext: MessageFns<SessionContext> = {
     }
     if (message.commonData !== undefined) {
       writer.uint32(26).bytes(message.commonData);
+    }
+    globalThis.Object.entries(message.tokens).forEach(([key, value]: [string, string]) => {
+      SessionContext_TokensEntry.encode({ key: key as any, value }, writer.uint32(34).fork()).join();
+    });
+    if (message.batchSize !== 0) {
+      writer.uint32(40).uint32(message.batchSize);
     }
     return writer;
   },
@@ -284,6 +321,25 @@ export const SessionContext: MessageFns<SessionContext> = {
             message.commonData = Buffer.from(reader.bytes());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            const entry4 = SessionContext_TokensEntry.decode(reader, reader.uint32());
+            if (entry4.value !== undefined) {
+              message.tokens[entry4.key] = entry4.value;
+            }
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.batchSize = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -309,6 +365,25 @@ export const SessionContext: MessageFns<SessionContext> = {
         : isSet(object.common_data)
         ? Buffer.from(bytesFromBase64(object.common_data))
         : undefined,
+      tokens: isObject(object.tokens)
+        ? (globalThis.Object.entries(object.tokens) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      batchSize: isSet(object.batchSize)
+        ? globalThis.Number(object.batchSize)
+        : isSet(object.batch_size)
+        ? globalThis.Number(object.batch_size)
+        : 0,
     };
   },
 
@@ -323,6 +398,18 @@ export const SessionContext: MessageFns<SessionContext> = {
     if (message.commonData !== undefined) {
       obj.commonData = base64FromBytes(message.commonData);
     }
+    if (message.tokens) {
+      const entries = globalThis.Object.entries(message.tokens) as [string, string][];
+      if (entries.length > 0) {
+        obj.tokens = {};
+        entries.forEach(([k, v]) => {
+          obj.tokens[k] = v;
+        });
+      }
+    }
+    if (message.batchSize !== 0) {
+      obj.batchSize = Math.round(message.batchSize);
+    }
     return obj;
   },
 
@@ -336,6 +423,101 @@ export const SessionContext: MessageFns<SessionContext> = {
       ? ApplicationContext.fromPartial(object.application)
       : undefined;
     message.commonData = object.commonData ?? undefined;
+    message.tokens = (globalThis.Object.entries(object.tokens ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.batchSize = object.batchSize ?? 0;
+    return message;
+  },
+};
+
+function createBaseSessionContext_TokensEntry(): SessionContext_TokensEntry {
+  return { key: "", value: "" };
+}
+
+export const SessionContext_TokensEntry: MessageFns<SessionContext_TokensEntry> = {
+  encode(message: SessionContext_TokensEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SessionContext_TokensEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSessionContext_TokensEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SessionContext_TokensEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: SessionContext_TokensEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SessionContext_TokensEntry>): SessionContext_TokensEntry {
+    return SessionContext_TokensEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SessionContext_TokensEntry>): SessionContext_TokensEntry {
+    const message = createBaseSessionContext_TokensEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -449,6 +631,188 @@ export const TaskContext: MessageFns<TaskContext> = {
   },
 };
 
+function createBaseOnSessionEnterResponse(): OnSessionEnterResponse {
+  return { result: undefined, attributes: undefined };
+}
+
+export const OnSessionEnterResponse: MessageFns<OnSessionEnterResponse> = {
+  encode(message: OnSessionEnterResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.result !== undefined) {
+      Result.encode(message.result, writer.uint32(10).fork()).join();
+    }
+    if (message.attributes !== undefined) {
+      ExecutorAttributes.encode(message.attributes, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OnSessionEnterResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOnSessionEnterResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.result = Result.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.attributes = ExecutorAttributes.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OnSessionEnterResponse {
+    return {
+      result: isSet(object.result) ? Result.fromJSON(object.result) : undefined,
+      attributes: isSet(object.attributes) ? ExecutorAttributes.fromJSON(object.attributes) : undefined,
+    };
+  },
+
+  toJSON(message: OnSessionEnterResponse): unknown {
+    const obj: any = {};
+    if (message.result !== undefined) {
+      obj.result = Result.toJSON(message.result);
+    }
+    if (message.attributes !== undefined) {
+      obj.attributes = ExecutorAttributes.toJSON(message.attributes);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<OnSessionEnterResponse>): OnSessionEnterResponse {
+    return OnSessionEnterResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<OnSessionEnterResponse>): OnSessionEnterResponse {
+    const message = createBaseOnSessionEnterResponse();
+    message.result = (object.result !== undefined && object.result !== null)
+      ? Result.fromPartial(object.result)
+      : undefined;
+    message.attributes = (object.attributes !== undefined && object.attributes !== null)
+      ? ExecutorAttributes.fromPartial(object.attributes)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseOnTaskInvokeResponse(): OnTaskInvokeResponse {
+  return { taskResult: undefined, attributes: undefined };
+}
+
+export const OnTaskInvokeResponse: MessageFns<OnTaskInvokeResponse> = {
+  encode(message: OnTaskInvokeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.taskResult !== undefined) {
+      TaskResult.encode(message.taskResult, writer.uint32(10).fork()).join();
+    }
+    if (message.attributes !== undefined) {
+      ExecutorAttributes.encode(message.attributes, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OnTaskInvokeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOnTaskInvokeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.taskResult = TaskResult.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.attributes = ExecutorAttributes.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OnTaskInvokeResponse {
+    return {
+      taskResult: isSet(object.taskResult)
+        ? TaskResult.fromJSON(object.taskResult)
+        : isSet(object.task_result)
+        ? TaskResult.fromJSON(object.task_result)
+        : undefined,
+      attributes: isSet(object.attributes) ? ExecutorAttributes.fromJSON(object.attributes) : undefined,
+    };
+  },
+
+  toJSON(message: OnTaskInvokeResponse): unknown {
+    const obj: any = {};
+    if (message.taskResult !== undefined) {
+      obj.taskResult = TaskResult.toJSON(message.taskResult);
+    }
+    if (message.attributes !== undefined) {
+      obj.attributes = ExecutorAttributes.toJSON(message.attributes);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<OnTaskInvokeResponse>): OnTaskInvokeResponse {
+    return OnTaskInvokeResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<OnTaskInvokeResponse>): OnTaskInvokeResponse {
+    const message = createBaseOnTaskInvokeResponse();
+    message.taskResult = (object.taskResult !== undefined && object.taskResult !== null)
+      ? TaskResult.fromPartial(object.taskResult)
+      : undefined;
+    message.attributes = (object.attributes !== undefined && object.attributes !== null)
+      ? ExecutorAttributes.fromPartial(object.attributes)
+      : undefined;
+    return message;
+  },
+};
+
 export type InstanceService = typeof InstanceService;
 export const InstanceService = {
   onSessionEnter: {
@@ -457,8 +821,9 @@ export const InstanceService = {
     responseStream: false as const,
     requestSerialize: (value: SessionContext): Buffer => Buffer.from(SessionContext.encode(value).finish()),
     requestDeserialize: (value: Buffer): SessionContext => SessionContext.decode(value),
-    responseSerialize: (value: Result): Buffer => Buffer.from(Result.encode(value).finish()),
-    responseDeserialize: (value: Buffer): Result => Result.decode(value),
+    responseSerialize: (value: OnSessionEnterResponse): Buffer =>
+      Buffer.from(OnSessionEnterResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): OnSessionEnterResponse => OnSessionEnterResponse.decode(value),
   },
   onTaskInvoke: {
     path: "/flame.v1.Instance/OnTaskInvoke" as const,
@@ -466,8 +831,9 @@ export const InstanceService = {
     responseStream: false as const,
     requestSerialize: (value: TaskContext): Buffer => Buffer.from(TaskContext.encode(value).finish()),
     requestDeserialize: (value: Buffer): TaskContext => TaskContext.decode(value),
-    responseSerialize: (value: TaskResult): Buffer => Buffer.from(TaskResult.encode(value).finish()),
-    responseDeserialize: (value: Buffer): TaskResult => TaskResult.decode(value),
+    responseSerialize: (value: OnTaskInvokeResponse): Buffer =>
+      Buffer.from(OnTaskInvokeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): OnTaskInvokeResponse => OnTaskInvokeResponse.decode(value),
   },
   onSessionLeave: {
     path: "/flame.v1.Instance/OnSessionLeave" as const,
@@ -481,41 +847,41 @@ export const InstanceService = {
 } as const;
 
 export interface InstanceServer extends UntypedServiceImplementation {
-  onSessionEnter: handleUnaryCall<SessionContext, Result>;
-  onTaskInvoke: handleUnaryCall<TaskContext, TaskResult>;
+  onSessionEnter: handleUnaryCall<SessionContext, OnSessionEnterResponse>;
+  onTaskInvoke: handleUnaryCall<TaskContext, OnTaskInvokeResponse>;
   onSessionLeave: handleUnaryCall<EmptyRequest, Result>;
 }
 
 export interface InstanceClient extends Client {
   onSessionEnter(
     request: SessionContext,
-    callback: (error: ServiceError | null, response: Result) => void,
+    callback: (error: ServiceError | null, response: OnSessionEnterResponse) => void,
   ): ClientUnaryCall;
   onSessionEnter(
     request: SessionContext,
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: Result) => void,
+    callback: (error: ServiceError | null, response: OnSessionEnterResponse) => void,
   ): ClientUnaryCall;
   onSessionEnter(
     request: SessionContext,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: Result) => void,
+    callback: (error: ServiceError | null, response: OnSessionEnterResponse) => void,
   ): ClientUnaryCall;
   onTaskInvoke(
     request: TaskContext,
-    callback: (error: ServiceError | null, response: TaskResult) => void,
+    callback: (error: ServiceError | null, response: OnTaskInvokeResponse) => void,
   ): ClientUnaryCall;
   onTaskInvoke(
     request: TaskContext,
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: TaskResult) => void,
+    callback: (error: ServiceError | null, response: OnTaskInvokeResponse) => void,
   ): ClientUnaryCall;
   onTaskInvoke(
     request: TaskContext,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: TaskResult) => void,
+    callback: (error: ServiceError | null, response: OnTaskInvokeResponse) => void,
   ): ClientUnaryCall;
   onSessionLeave(
     request: EmptyRequest,
@@ -553,8 +919,13 @@ type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint
 export type DeepPartial<T> = T extends bigint ? string | number | bigint
   : T extends Builtin ? T : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

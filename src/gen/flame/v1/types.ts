@@ -13,12 +13,17 @@ export const protobufFileName = "flame/v1/types.proto";
 
 /**
  * Shared messages and enums of Flame's wire contract, package flame.v1.
- * Written from the protocol reference (flame.md, section 2.3 and 2.4).
+ * Written from the protocol references: flame.md sections 2.3 and 2.4 (0.6) and
+ * flame-0.7.md sections 2.5 and 2.6 (0.7). The 0.7 file is a superset of the 0.6 one: every
+ * 0.7 addition is a new field or enum value, so these messages serve both versions.
  */
 
+/** Suspending and Suspended are 0.7 only; both are non-terminal. */
 export enum SessionState {
   Open = 0,
   Closed = 1,
+  Suspending = 2,
+  Suspended = 3,
   UNRECOGNIZED = -1,
 }
 
@@ -30,6 +35,12 @@ export function sessionStateFromJSON(object: any): SessionState {
     case 1:
     case "Closed":
       return SessionState.Closed;
+    case 2:
+    case "Suspending":
+      return SessionState.Suspending;
+    case 3:
+    case "Suspended":
+      return SessionState.Suspended;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -43,6 +54,10 @@ export function sessionStateToJSON(object: SessionState): string {
       return "Open";
     case SessionState.Closed:
       return "Closed";
+    case SessionState.Suspending:
+      return "Suspending";
+    case SessionState.Suspended:
+      return "Suspended";
     case SessionState.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -101,9 +116,11 @@ export function taskStateToJSON(object: TaskState): string {
   }
 }
 
+/** Cri is 0.7 only. Number 2 is left free upstream (earmarked for a future shim), not reserved. */
 export enum Shim {
   Host = 0,
   Wasm = 1,
+  Cri = 3,
   UNRECOGNIZED = -1,
 }
 
@@ -115,6 +132,9 @@ export function shimFromJSON(object: any): Shim {
     case 1:
     case "Wasm":
       return Shim.Wasm;
+    case 3:
+    case "Cri":
+      return Shim.Cri;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -128,6 +148,8 @@ export function shimToJSON(object: Shim): string {
       return "Host";
     case Shim.Wasm:
       return "Wasm";
+    case Shim.Cri:
+      return "Cri";
     case Shim.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -312,10 +334,19 @@ export interface SessionSpec {
   maxInstances?:
     | number
     | undefined;
-  /** Reserved for future use; the server always normalises it to 1. */
+  /** 0.6: reserved, the server normalises it to 1. 0.7: gang size (0 means 1). */
   batchSize: number;
   priority: number;
-  resreq?: ResourceRequirement | undefined;
+  resreq?:
+    | ResourceRequirement
+    | undefined;
+  /** 0.7 only: credentials for services, by service name, valid for this session. Secrets. */
+  tokens: { [key: string]: string };
+}
+
+export interface SessionSpec_TokensEntry {
+  key: string;
+  value: string;
 }
 
 export interface Session {
@@ -342,7 +373,20 @@ export interface TaskSpec {
     | Buffer
     | undefined;
   /** Ignored on CreateTask; filled by the server from the service result. */
-  output?: Buffer | undefined;
+  output?:
+    | Buffer
+    | undefined;
+  /** 0.7 only: opaque locality keys of the task (a scheduling preference). */
+  affinity: Buffer[];
+}
+
+/**
+ * 0.7 only (used by shim.proto): changes to an executor's retained attribute set.
+ * Never list the same key in both fields.
+ */
+export interface ExecutorAttributes {
+  publish: Buffer[];
+  retract: Buffer[];
 }
 
 export interface Task {
@@ -397,6 +441,8 @@ export interface ExecutorSpec {
   node: string;
   resreq: ResourceRequirement | undefined;
   shim: Shim;
+  /** 0.7 only: the application that owns the executor. */
+  application: string;
 }
 
 export interface ExecutorStatus {
@@ -907,6 +953,7 @@ function createBaseSessionSpec(): SessionSpec {
     batchSize: 0,
     priority: 0,
     resreq: undefined,
+    tokens: {},
   };
 }
 
@@ -933,6 +980,9 @@ export const SessionSpec: MessageFns<SessionSpec> = {
     if (message.resreq !== undefined) {
       ResourceRequirement.encode(message.resreq, writer.uint32(74).fork()).join();
     }
+    globalThis.Object.entries(message.tokens).forEach(([key, value]: [string, string]) => {
+      SessionSpec_TokensEntry.encode({ key: key as any, value }, writer.uint32(82).fork()).join();
+    });
     return writer;
   },
 
@@ -1005,6 +1055,17 @@ export const SessionSpec: MessageFns<SessionSpec> = {
             message.resreq = ResourceRequirement.decode(reader, reader.uint32());
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            const entry10 = SessionSpec_TokensEntry.decode(reader, reader.uint32());
+            if (entry10.value !== undefined) {
+              message.tokens[entry10.key] = entry10.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1042,6 +1103,20 @@ export const SessionSpec: MessageFns<SessionSpec> = {
         : 0,
       priority: isSet(object.priority) ? globalThis.Number(object.priority) : 0,
       resreq: isSet(object.resreq) ? ResourceRequirement.fromJSON(object.resreq) : undefined,
+      tokens: isObject(object.tokens)
+        ? (globalThis.Object.entries(object.tokens) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -1068,6 +1143,15 @@ export const SessionSpec: MessageFns<SessionSpec> = {
     if (message.resreq !== undefined) {
       obj.resreq = ResourceRequirement.toJSON(message.resreq);
     }
+    if (message.tokens) {
+      const entries = globalThis.Object.entries(message.tokens) as [string, string][];
+      if (entries.length > 0) {
+        obj.tokens = {};
+        entries.forEach(([k, v]) => {
+          obj.tokens[k] = v;
+        });
+      }
+    }
     return obj;
   },
 
@@ -1085,6 +1169,100 @@ export const SessionSpec: MessageFns<SessionSpec> = {
     message.resreq = (object.resreq !== undefined && object.resreq !== null)
       ? ResourceRequirement.fromPartial(object.resreq)
       : undefined;
+    message.tokens = (globalThis.Object.entries(object.tokens ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseSessionSpec_TokensEntry(): SessionSpec_TokensEntry {
+  return { key: "", value: "" };
+}
+
+export const SessionSpec_TokensEntry: MessageFns<SessionSpec_TokensEntry> = {
+  encode(message: SessionSpec_TokensEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SessionSpec_TokensEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSessionSpec_TokensEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SessionSpec_TokensEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: SessionSpec_TokensEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SessionSpec_TokensEntry>): SessionSpec_TokensEntry {
+    return SessionSpec_TokensEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SessionSpec_TokensEntry>): SessionSpec_TokensEntry {
+    const message = createBaseSessionSpec_TokensEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -1332,7 +1510,7 @@ export const TaskStatus: MessageFns<TaskStatus> = {
 };
 
 function createBaseTaskSpec(): TaskSpec {
-  return { sessionId: "", input: undefined, output: undefined };
+  return { sessionId: "", input: undefined, output: undefined, affinity: [] };
 }
 
 export const TaskSpec: MessageFns<TaskSpec> = {
@@ -1345,6 +1523,9 @@ export const TaskSpec: MessageFns<TaskSpec> = {
     }
     if (message.output !== undefined) {
       writer.uint32(34).bytes(message.output);
+    }
+    for (const v of message.affinity) {
+      writer.uint32(42).bytes(v!);
     }
     return writer;
   },
@@ -1386,6 +1567,14 @@ export const TaskSpec: MessageFns<TaskSpec> = {
             message.output = Buffer.from(reader.bytes());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.affinity.push(Buffer.from(reader.bytes()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1407,6 +1596,9 @@ export const TaskSpec: MessageFns<TaskSpec> = {
         : "",
       input: isSet(object.input) ? Buffer.from(bytesFromBase64(object.input)) : undefined,
       output: isSet(object.output) ? Buffer.from(bytesFromBase64(object.output)) : undefined,
+      affinity: globalThis.Array.isArray(object?.affinity)
+        ? object.affinity.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
     };
   },
 
@@ -1421,6 +1613,9 @@ export const TaskSpec: MessageFns<TaskSpec> = {
     if (message.output !== undefined) {
       obj.output = base64FromBytes(message.output);
     }
+    if (message.affinity?.length) {
+      obj.affinity = message.affinity.map((e) => base64FromBytes(e));
+    }
     return obj;
   },
 
@@ -1432,6 +1627,96 @@ export const TaskSpec: MessageFns<TaskSpec> = {
     message.sessionId = object.sessionId ?? "";
     message.input = object.input ?? undefined;
     message.output = object.output ?? undefined;
+    message.affinity = object.affinity?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseExecutorAttributes(): ExecutorAttributes {
+  return { publish: [], retract: [] };
+}
+
+export const ExecutorAttributes: MessageFns<ExecutorAttributes> = {
+  encode(message: ExecutorAttributes, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.publish) {
+      writer.uint32(10).bytes(v!);
+    }
+    for (const v of message.retract) {
+      writer.uint32(18).bytes(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExecutorAttributes {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExecutorAttributes();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.publish.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.retract.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExecutorAttributes {
+    return {
+      publish: globalThis.Array.isArray(object?.publish)
+        ? object.publish.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
+      retract: globalThis.Array.isArray(object?.retract)
+        ? object.retract.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
+    };
+  },
+
+  toJSON(message: ExecutorAttributes): unknown {
+    const obj: any = {};
+    if (message.publish?.length) {
+      obj.publish = message.publish.map((e) => base64FromBytes(e));
+    }
+    if (message.retract?.length) {
+      obj.retract = message.retract.map((e) => base64FromBytes(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ExecutorAttributes>): ExecutorAttributes {
+    return ExecutorAttributes.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ExecutorAttributes>): ExecutorAttributes {
+    const message = createBaseExecutorAttributes();
+    message.publish = object.publish?.map((e) => e) || [];
+    message.retract = object.retract?.map((e) => e) || [];
     return message;
   },
 };
@@ -2231,7 +2516,7 @@ export const Application: MessageFns<Application> = {
 };
 
 function createBaseExecutorSpec(): ExecutorSpec {
-  return { node: "", resreq: undefined, shim: 0 };
+  return { node: "", resreq: undefined, shim: 0, application: "" };
 }
 
 export const ExecutorSpec: MessageFns<ExecutorSpec> = {
@@ -2244,6 +2529,9 @@ export const ExecutorSpec: MessageFns<ExecutorSpec> = {
     }
     if (message.shim !== 0) {
       writer.uint32(32).int32(message.shim);
+    }
+    if (message.application !== "") {
+      writer.uint32(42).string(message.application);
     }
     return writer;
   },
@@ -2285,6 +2573,14 @@ export const ExecutorSpec: MessageFns<ExecutorSpec> = {
             message.shim = reader.int32() as any;
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.application = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2302,6 +2598,7 @@ export const ExecutorSpec: MessageFns<ExecutorSpec> = {
       node: isSet(object.node) ? globalThis.String(object.node) : "",
       resreq: isSet(object.resreq) ? ResourceRequirement.fromJSON(object.resreq) : undefined,
       shim: isSet(object.shim) ? shimFromJSON(object.shim) : 0,
+      application: isSet(object.application) ? globalThis.String(object.application) : "",
     };
   },
 
@@ -2316,6 +2613,9 @@ export const ExecutorSpec: MessageFns<ExecutorSpec> = {
     if (message.shim !== 0) {
       obj.shim = shimToJSON(message.shim);
     }
+    if (message.application !== "") {
+      obj.application = message.application;
+    }
     return obj;
   },
 
@@ -2329,6 +2629,7 @@ export const ExecutorSpec: MessageFns<ExecutorSpec> = {
       ? ResourceRequirement.fromPartial(object.resreq)
       : undefined;
     message.shim = object.shim ?? 0;
+    message.application = object.application ?? "";
     return message;
   },
 };
@@ -3686,8 +3987,13 @@ type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint
 export type DeepPartial<T> = T extends bigint ? string | number | bigint
   : T extends Builtin ? T : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

@@ -1,5 +1,6 @@
-import { Observable, defer, from, map, of, switchMap } from 'rxjs';
-import { PieAuthError } from '../../../model/pie/errors.js';
+import { NEVER, Observable, concat, defer, filter, from, map, merge, of, race, switchMap, take } from 'rxjs';
+import { PieAuthError, PieUnsupportedError } from '../../../model/pie/errors.js';
+import type { PieServerKind } from '../generations/generation-tracker.js';
 import type { PieAuthChannel } from '../../../transport/ws/connection-options.js';
 import type { PieResponse } from '../../../transport/ws/messages.js';
 import { decodeBase64, encodeBase64 } from './base64.js';
@@ -38,34 +39,71 @@ function authFailure(response: PieResponse, secrets: string[]): PieAuthError {
 }
 
 /**
- * Runs the authentication exchange of spec 3 over a connection that is authenticating,
- * completing when the engine has accepted the client and erroring with `PieAuthError`
- * (never retried; the message never contains a key, passphrase or token) otherwise.
- * The transport calls it after every (re)connect.
+ * Told what kind of server answered the handshake; it may throw (e.g. `PieGenerationError`
+ * when a fixed generation meets the other kind), which fails the handshake.
+ */
+export type ServerKindListener = (kind: PieServerKind, evidence: string) => void;
+
+/**
+ * Runs the handshake of spec 3 over a connection that is authenticating, completing when
+ * the server has accepted the client and erroring with `PieAuthError` (never retried; the
+ * message never contains a key, passphrase or token) otherwise. The transport calls it
+ * after every (re)connect. It also tells a 0.4 engine from a gateway (pie-gateway.md 2.5,
+ * probe 3) and reports which to `onServerKind`: a gateway answers the first
+ * `auth_identify` with `Already authenticated`; a 0.4 engine answers with its
+ * disabled-auth text, a challenge or a refusal. With a token, a `ping` goes first: a
+ * gateway answers it (and refuses `auth_by_token` with a text notice), which fails at once
+ * with `PieUnsupportedError` instead of waiting for a reply that never comes.
  *
  * @example
  * ```ts
  * PieConnection.open({ url, authenticate: authenticate({ kind: 'token', token }) });
  * ```
  */
-export function authenticate(credentials: ResolvedCredentials): (auth: PieAuthChannel) => Observable<void> {
+export function authenticate(
+  credentials: ResolvedCredentials,
+  onServerKind: ServerKindListener = () => undefined,
+): (auth: PieAuthChannel) => Observable<void> {
   const secrets = credentials.kind === 'token' ? [credentials.token] : [];
   return (auth) =>
     defer(() => {
       if (credentials.kind === 'token') {
-        return auth.request({ type: 'auth_by_token', token: credentials.token }).pipe(
+        const gatewayFound = (evidence: string): never => {
+          onServerKind('gateway', evidence);
+          throw new PieUnsupportedError({
+            operation: 'token authentication',
+            generation: 'gateway',
+            hint: 'a gateway takes the identity from x-pie-identity: pass the identity option instead of a token',
+          });
+        };
+        // A gateway answers a `ping` at once (a 0.4 engine drops everything before
+        // authentication), and after that first valid frame it refuses `auth_by_token` with
+        // a text notice; it drops an undecodable FIRST frame in silence (pie-server 0.5.2).
+        const pong = auth.request({ type: 'ping' }).pipe(
+          filter((response) => response.ok),
+          map(() => gatewayFound('a ping before authentication was answered')),
+        );
+        const refusedByGateway = (auth.notices$ ?? NEVER).pipe(
+          filter((notice) => notice.type === 'error' && /auth_by_token/.test(notice.message ?? '')),
+          take(1),
+          map((notice) => gatewayFound(`auth_by_token was refused: ${notice.message ?? ''}`)),
+        );
+        const answered = auth.request({ type: 'auth_by_token', token: credentials.token }).pipe(
           map((response) => {
+            onServerKind('engine', 'auth_by_token was answered');
             if (!response.ok) throw authFailure(response, secrets);
           }),
         );
+        // The probes' streams ending (the connection closing) must not count as a win of the race.
+        return race(concat(merge(pong, refusedByGateway), NEVER), answered);
       }
       const { username } = credentials;
       return auth.request({ type: 'auth_identify', username }).pipe(
         switchMap((response): Observable<void> => {
+          const gateway = response.ok && response.result === ALREADY_AUTHENTICATED_RESULT;
+          onServerKind(gateway ? 'gateway' : 'engine', `auth_identify on a fresh connection answered ${response.ok ? '' : 'ok=false '}'${preview(response.result)}'`);
           if (!response.ok) throw authFailure(response, secrets);
-          if (response.result === AUTH_DISABLED_RESULT || response.result === ALREADY_AUTHENTICATED_RESULT) {
-            return of(undefined);
-          }
+          if (response.result === AUTH_DISABLED_RESULT || gateway) return of(undefined);
           if (credentials.kind !== 'key') {
             throw new PieAuthError(
               `the engine requires public-key authentication for user '${username}', but no key was given`,
@@ -86,4 +124,8 @@ export function authenticate(credentials: ResolvedCredentials): (auth: PieAuthCh
         }),
       );
     });
+}
+
+function preview(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }

@@ -2,6 +2,7 @@ import type { BehaviorSubject } from 'rxjs';
 import type { PieConnectionLike } from './connection-like.js';
 import type { PauseGate } from '../processes/pause-gate.js';
 import type { ProcessEventRouter } from '../processes/process-router.js';
+import type { PieGenerationTracker } from '../generations/generation-tracker.js';
 
 /**
  * What the pieces of a `PieClient` share: the connection, the event router, the current
@@ -18,4 +19,6 @@ export interface PieClientContext {
   readonly router: ProcessEventRouter;
   readonly session$: BehaviorSubject<number>;
   readonly pauseGate: PauseGate;
+  /** The generation spoken (absent: a 0.4 engine). */
+  readonly generation?: PieGenerationTracker;
 }

@@ -9,7 +9,7 @@ import { type LaunchOptions, launchRequest } from './process-launch.js';
 import { okResult } from '../connection/responses.js';
 
 /** Options of `launchProcesses`. */
-export interface LaunchManyOptions extends Omit<LaunchOptions, 'tokenBudget'> {
+export interface LaunchManyOptions extends Omit<LaunchOptions, 'tokenBudget' | 'props' | 'session' | 'files'> {
   /** One budget per input (`null`: none for that input); length must match the inputs. */
   readonly tokenBudgets?: readonly (number | null)[];
 }

@@ -2,26 +2,28 @@ import { Observable, finalize, map, switchMap } from 'rxjs';
 import { PieProtocolError } from '../../../model/pie/errors.js';
 import type { ProcessEvent } from '../../../model/pie/events.js';
 import { normalizeProcessId } from '../../../model/pie/process-id.js';
-import { parseProgramId } from '../../../model/pie/program-id.js';
+import { checkLaunchProgram } from '../../../model/pie/program-id.js';
 import { parseStringArray } from '../../../model/pie/results.js';
 import type { PieRequestMessage } from '../../../transport/ws/messages.js';
 import type { PieClientContext } from '../connection/client-context.js';
 import { type PieProcess, createProcessHandle } from './process-handle.js';
-import { encodeProcessInput, tokenBudget } from './process-input.js';
+import { encodeProcessInput } from './process-input.js';
+import { type GenerationLaunchOptions, launchFields } from './launch-options.js';
+import { launchUncaptured } from './launch-uncaptured.js';
+import { isGateway } from '../../../transport/ws/generations.js';
 import type { ReleasePolicy } from './process-route.js';
 import { okResult } from '../connection/responses.js';
 
 /** Options of `launch` / `launchProcess`. */
-export interface LaunchOptions {
+export interface LaunchOptions extends GenerationLaunchOptions {
   /**
    * Capture stdout/stderr and stream events to this client (default true). With `false` the
-   * engine discards stdout/stderr and attaches nobody: the handle has the id (learnt through
-   * `launch_processes`, since `launch_process` answers `""`) and an empty `events$`; use
-   * `attachProcess(id)` to receive `message`/`file`/`return`/`error` later.
+   * engine discards stdout/stderr and attaches nobody: the handle has the id and an empty
+   * `events$`; use `attachProcess(id)` to receive `message`/`file`/`return`/`error` later.
+   * The id is learnt through `launch_processes` on 0.4 (whose `launch_process` answers
+   * `""`), and on a gateway from `list_processes` around the launch (see `launchUncaptured`).
    */
   readonly capture?: boolean;
-  /** Hard cap on the tokens the process may process (spec 4.2). */
-  readonly tokenBudget?: number;
   /**
    * When the last subscriber of `events$` leaves before the process ended: `'detach'`
    * (default) stops listening and leaves the process running; `'terminate'` also sends
@@ -110,21 +112,21 @@ export function launch(
   options: LaunchOptions = {},
 ): Observable<PieProcess> {
   return new Observable<PieProcess>((subscriber) => {
-    parseProgramId(inferlet);
+    const dialect = context.generation?.dialect;
+    const gateway = dialect !== undefined && isGateway(dialect);
+    checkLaunchProgram(inferlet, gateway);
     const encoded = encodeProcessInput(input);
-    const budget = tokenBudget(options.tokenBudget);
+    const fields = launchFields(context, options);
+    const budget = fields.token_budget;
     const capture = options.capture ?? true;
     const releasePolicy = options.onUnsubscribe ?? 'detach';
+    if (!capture && gateway) {
+      return launchUncaptured(context, { type: 'launch_process', inferlet, input: encoded, capture_outputs: false, ...fields }, options.timeoutMs).subscribe(subscriber);
+    }
     const request = capture
       ? launchRequest(
           context,
-          {
-            type: 'launch_process',
-            inferlet,
-            input: encoded,
-            capture_outputs: true,
-            ...(budget === undefined ? {} : { token_budget: budget }),
-          },
+          { type: 'launch_process', inferlet, input: encoded, capture_outputs: true, ...fields },
           options.timeoutMs,
           (result) => [result],
           true,

@@ -1,5 +1,5 @@
 import { Observable, Subject } from 'rxjs';
-import { FileAssembler } from '../../../model/pie/chunks.js';
+import { FileAssembler, sanitizeFileName } from '../../../model/pie/chunks.js';
 import { PieError, PieProtocolError } from '../../../model/pie/errors.js';
 import { type ProcessEvent, isTerminalEvent, processEventFromWire } from '../../../model/pie/events.js';
 import { normalizeProcessId } from '../../../model/pie/process-id.js';
@@ -138,14 +138,17 @@ export class ProcessEventRouter {
 
   private assemble(id: string, frame: PieFileFrame): ProcessEvent | undefined {
     try {
-      const bytes = this.files.add({
+      const file = this.files.addChunk({
         processId: id,
         fileHash: frame.file_hash,
         chunkIndex: frame.chunk_index,
         totalChunks: frame.total_chunks,
         chunkData: frame.chunk_data,
+        name: frame.name,
       });
-      return bytes ? { kind: 'file', processId: id, bytes, hash: frame.file_hash } : undefined;
+      if (!file) return undefined;
+      const event = { kind: 'file', processId: id, bytes: file.bytes, hash: frame.file_hash } as const;
+      return file.name === undefined ? event : { ...event, name: sanitizeFileName(file.name) };
     } catch (error) {
       this.report(error);
       return undefined;

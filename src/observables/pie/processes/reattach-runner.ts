@@ -1,5 +1,6 @@
 import { PieProcessLostError } from '../../../model/pie/errors.js';
 import type { PieClientContext } from '../connection/client-context.js';
+import { isGateway } from '../../../transport/ws/generations.js';
 import { processesToReattach, reattachOutcome } from './reattach.js';
 import type { WorkflowEntry } from '../workflows/workflow.js';
 
@@ -29,7 +30,8 @@ export function reattachProcesses(context: PieClientContext, session: number): v
     if (!route) continue;
     context.connection.request({ type: 'attach_process', process_id: id }).subscribe({
       next(response) {
-        const outcome = reattachOutcome(id, response);
+        const dialect = context.generation?.dialect;
+        const outcome = reattachOutcome(id, response, dialect !== undefined && isGateway(dialect));
         if (outcome === 'attached') route.attachedSession$.next(session);
         else route.fail(outcome);
       },

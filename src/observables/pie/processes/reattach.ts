@@ -43,7 +43,8 @@ export const PROCESS_ATTACHED_RESULT = 'Process attached';
 /**
  * What an `attach_process` reply sent while reattaching means: `'attached'`, or the
  * `PieProcessLostError` the process stream fails with. For `Process not found` the error
- * explains the engine limitation of spec 4.7 (no detach on disconnect).
+ * explains the engine limitation of spec 4.7 (no detach on disconnect), or with `gateway`
+ * that a gateway ends an attached process with its connection.
  *
  * @example
  * ```ts
@@ -51,7 +52,7 @@ export const PROCESS_ATTACHED_RESULT = 'Process attached';
  * reattachOutcome('p1', { type: 'response', corr_id: 3, ok: false, result: 'Process not found' }) instanceof Error; // => true
  * ```
  */
-export function reattachOutcome(processId: string, response: PieResponse): 'attached' | PieProcessLostError {
+export function reattachOutcome(processId: string, response: PieResponse, gateway = false): 'attached' | PieProcessLostError {
   if (response.ok) return 'attached';
-  return PieProcessLostError.reattachRefused(processId, response.result);
+  return PieProcessLostError.reattachRefused(processId, response.result, gateway);
 }

@@ -6,6 +6,10 @@ import { parseProgramId } from '../../../model/pie/program-id.js';
 import type { AddProgramMessage, CheckProgramMessage } from '../../../transport/ws/messages.js';
 import type { PieConnectionLike } from '../connection/connection-like.js';
 import { bytesFrom, textFrom } from './local-files.js';
+import { manifestProgramId, readInstalledReply, uploadFileName } from './program-shapes.js';
+import type { PieGenerationTracker } from '../generations/generation-tracker.js';
+
+export { PROGRAM_INSTALLED_RESULT } from './program-shapes.js';
 import { okResult } from '../connection/responses.js';
 
 /** Program bytes: given directly, or a path to a `.wasm` file (Node only). */
@@ -22,8 +26,14 @@ export interface CheckProgramOptions {
 
 /** What `addProgram` uploads. */
 export interface AddProgramOptions {
+  /** The program's bytes: a wasm component, or on gateways a script's source when the manifest names a `[runtime] language`. */
   readonly wasm: WasmSource;
-  readonly manifest: ManifestSource;
+  /** The manifest (0.4, 0.5; a gateway not yet known as 0.6 needs it too). A 0.6 upload carries none. */
+  readonly manifest?: ManifestSource;
+  /** 0.6: the artifact's file name (default: the last part of the `wasm` path, else `program.wasm`). */
+  readonly file?: string;
+  /** 0.6: the version to install as (default: the engine decides). */
+  readonly version?: string;
   /** Replace a stored program of the same name and version (spec 5.6). Default false. */
   readonly forceOverwrite?: boolean;
   /** Time allowed for the engine's reply after the last chunk (it compiles first). */
@@ -37,16 +47,6 @@ export interface UploadProgress {
   readonly sentBytes: number;
   readonly totalBytes: number;
 }
-
-/**
- * The engine's reply to a successful upload (spec 2.5).
- *
- * @example
- * ```ts
- * response.ok && response.result === PROGRAM_INSTALLED_RESULT; // the upload was accepted
- * ```
- */
-export const PROGRAM_INSTALLED_RESULT = 'Program installed successfully';
 
 const encoder = new TextEncoder();
 
@@ -94,13 +94,21 @@ export function checkProgram(
  * addProgramFrames(new Uint8Array(0), '[package]\nname = "x"\nversion = "0.1.0"', true).length; // => 1
  * ```
  */
-export function addProgramFrames(wasm: Uint8Array, manifest: string, forceOverwrite: boolean): AddProgramMessage[] {
+export function addProgramFrames(
+  wasm: Uint8Array,
+  manifest: string | undefined,
+  forceOverwrite: boolean,
+  artifact: { readonly file?: string; readonly version?: string } = {},
+): AddProgramMessage[] {
   const programHash = hashBlob(wasm);
   const chunks = chunkBlob(wasm);
+  // Every vocabulary's fields; the connection keeps those of the connected generation.
   return chunks.map((chunk, index) => ({
     type: 'add_program',
     program_hash: programHash,
-    manifest,
+    ...(manifest === undefined ? {} : { manifest }),
+    ...(artifact.file === undefined ? {} : { file: artifact.file }),
+    ...(artifact.version === undefined ? {} : { version: artifact.version }),
     force_overwrite: forceOverwrite,
     chunk_index: index,
     total_chunks: chunks.length,
@@ -124,13 +132,34 @@ const ABANDONED_UPLOAD = /^Out-of-order chunk: expected \d+, got 0$/;
  *   .subscribe((p) => console.log(`${p.sentBytes}/${p.totalBytes}`));
  * ```
  */
-export function addProgram(connection: PieConnectionLike, options: AddProgramOptions): Observable<UploadProgress> {
-  return defer(() => from(Promise.all([bytesFrom(options.wasm), textFrom(options.manifest)]))).pipe(
-    switchMap(([wasm, manifest]) => {
-      const frames = addProgramFrames(wasm, manifest, options.forceOverwrite ?? false);
-      return uploadFrames(connection, frames, wasm.length, options.timeoutMs, true);
-    }),
-  );
+export function addProgram(
+  connection: PieConnectionLike,
+  options: AddProgramOptions,
+  generation?: PieGenerationTracker,
+  onInstalled?: (programId: string | undefined) => void,
+): Observable<UploadProgress> {
+  return defer(() => {
+    const dialect = generation?.dialect;
+    if (options.manifest === undefined && dialect !== '0.6') {
+      throw new PieUploadError(`a manifest is needed to upload to a Pie ${dialect === 'gateway' ? 'gateway not known to speak 0.6' : (dialect ?? '0.4')}`);
+    }
+    const manifest = options.manifest;
+    return from(Promise.all([bytesFrom(options.wasm), manifest === undefined ? undefined : textFrom(manifest)])).pipe(
+      switchMap(([wasm, text]) => {
+        const gateway = dialect !== undefined && dialect !== '0.4';
+        const artifact = gateway ? { file: uploadFileName(options.file, options.wasm), ...(options.version ? { version: options.version } : {}) } : {};
+        const frames = addProgramFrames(wasm, text, options.forceOverwrite ?? false, artifact);
+        const accept = (result: string): boolean => {
+          const reply = readInstalledReply(result, generation?.dialect);
+          if (!reply) return false;
+          if (reply.generation) generation?.learn(reply.generation);
+          onInstalled?.(reply.programId ?? manifestProgramId(text));
+          return true;
+        };
+        return uploadFrames(connection, frames, wasm.length, options.timeoutMs, true, accept);
+      }),
+    );
+  });
 }
 
 function uploadFrames(
@@ -139,6 +168,7 @@ function uploadFrames(
   totalBytes: number,
   timeoutMs: number | undefined,
   mayRetry: boolean,
+  accept: (result: string) => boolean,
 ): Observable<UploadProgress> {
   return new Observable<UploadProgress>((subscriber) => {
     let sentBytes = 0;
@@ -153,10 +183,10 @@ function uploadFrames(
       })
       .subscribe({
         next(response) {
-          if (response.ok && response.result === PROGRAM_INSTALLED_RESULT) {
+          if (response.ok && accept(response.result)) {
             subscriber.complete();
           } else if (!response.ok && mayRetry && ABANDONED_UPLOAD.test(response.result)) {
-            retry = uploadFrames(connection, frames, totalBytes, timeoutMs, false).subscribe(subscriber);
+            retry = uploadFrames(connection, frames, totalBytes, timeoutMs, false, accept).subscribe(subscriber);
           } else {
             subscriber.error(new PieUploadError(response.result));
           }

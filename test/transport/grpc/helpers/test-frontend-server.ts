@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { FrontendService, type FrontendServer } from '../../../../src/gen/flame/v1/frontend.js';
+import { FrontendService06 } from '../../../../src/transport/grpc/methods.js';
+import type { FrontendHandlers } from '../../../../src/testing/flame/frontend-service.js';
 import { type Task, TaskState } from '../../../../src/gen/flame/v1/types.js';
 
 /** Size of the output of task id `big`: above grpc-js's 4 MiB default receive limit. */
@@ -9,7 +10,7 @@ export const BIG_OUTPUT_BYTES = 5 * 1024 * 1024;
 export function task(sessionId: string, taskId: string, state: TaskState, output?: Buffer): Task {
   return {
     metadata: { id: taskId, name: taskId },
-    spec: { sessionId, ...(output ? { output } : {}) },
+    spec: { sessionId, affinity: [], ...(output ? { output } : {}) },
     status: { state, creationTime: 1_700_000_000_000n, events: [] },
   };
 }
@@ -57,7 +58,7 @@ export class TestFrontendServer {
   async listen(): Promise<void> {
     if (this.#server) return;
     const server = new grpc.Server();
-    server.addService(FrontendService, this.#implementation() as grpc.UntypedServiceImplementation);
+    server.addService(FrontendService06 as unknown as grpc.ServiceDefinition, this.#implementation() as grpc.UntypedServiceImplementation);
     const credentials = this.#tls
       ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(this.#tls.cert), private_key: Buffer.from(this.#tls.key) }])
       : grpc.ServerCredentials.createInsecure();
@@ -115,7 +116,7 @@ export class TestFrontendServer {
     };
   }
 
-  #implementation(): Partial<FrontendServer> {
+  #implementation(): Partial<FrontendHandlers> {
     return {
       getTask: (call, callback) => {
         const finish = this.#track('GetTask', call);

@@ -11,6 +11,15 @@ export type RawReply = { ok: boolean; result: string } | undefined;
 export interface RawPieServerOptions {
   /** Answer `auth_identify` with ok=false (the "not authorized" text). */
   rejectAuth?: boolean;
+  /**
+   * Behave like a Pie gateway as pie-server 0.5.2 was seen to (pie-gateway.md 7): upgrades
+   * only on `/v1/ws` (else 404), only with `x-pie-identity` (else 401 with its text), no
+   * authentication step (`auth_identify` answers `Already authenticated`), and a text
+   * notice for a kind it does not know once a valid frame came first.
+   */
+  gateway?: boolean;
+  /** Refuse every upgrade with this HTTP status and body. */
+  refuseUpgrade?: { status: number; body: string };
   /** Handles messages other than auth/ping; return undefined to send no reply. */
   handle?: (message: ReceivedMessage, socket: WebSocket) => RawReply;
 }
@@ -34,19 +43,36 @@ export class RawPieServer {
     private readonly server: WebSocketServer,
     readonly url: string,
     private readonly options: RawPieServerOptions,
+    /** Path and `x-pie-identity` of every upgrade request, accepted or not. */
+    readonly upgrades: { path: string; identity: string | undefined }[],
   ) {
     this.rejectAuth = options.rejectAuth ?? false;
     server.on('connection', (socket) => this.accept(socket));
   }
 
   static async start(options: RawPieServerOptions = {}): Promise<RawPieServer> {
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    const upgrades: { path: string; identity: string | undefined }[] = [];
+    const server = new WebSocketServer({
+      host: '127.0.0.1',
+      port: 0,
+      verifyClient: (info, done) => {
+        const identity = info.req.headers['x-pie-identity'];
+        const path = info.req.url ?? '';
+        upgrades.push({ path, identity: typeof identity === 'string' ? identity : undefined });
+        if (options.refuseUpgrade) return done(false, options.refuseUpgrade.status, options.refuseUpgrade.body);
+        if (options.gateway && path.split('?')[0] !== '/v1/ws') return done(false, 404, '');
+        if (options.gateway && typeof identity !== 'string') {
+          return done(false, 401, 'identity: missing `x-pie-identity` (edge must inject verified identity)');
+        }
+        done(true);
+      },
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);
     });
     const { port } = server.address() as AddressInfo;
-    return new RawPieServer(server, `ws://127.0.0.1:${port}`, options);
+    return new RawPieServer(server, `ws://127.0.0.1:${port}`, options, upgrades);
   }
 
   /** Messages of one type, in arrival order. */
@@ -96,7 +122,17 @@ export class RawPieServer {
   private answer(message: ReceivedMessage, socket: WebSocket): void {
     const corrId = message['corr_id'] as number;
     let reply: RawReply;
-    if (message.type === 'auth_identify') {
+    if (this.options.gateway) {
+      const known = GATEWAY_KINDS.has(message.type);
+      if (!known) {
+        if (this.authenticated.has(socket)) void sendOn(socket, JSON.stringify({ type: 'error', message: `bad client frame: unknown variant \`${message.type}\`` })).catch(() => undefined);
+        return;
+      }
+      this.authenticated.add(socket); // the first valid frame opens the session
+      if (message.type === 'auth_identify') reply = { ok: true, result: 'Already authenticated' };
+      else if (message.type === 'ping') reply = this.answerPings ? { ok: true, result: 'Pong' } : undefined;
+      else reply = this.options.handle?.(message, socket);
+    } else if (message.type === 'auth_identify') {
       if (this.rejectAuth) reply = { ok: false, result: `User '${String(message['username'])}' is not authorized` };
       else {
         this.authenticated.add(socket);
@@ -115,6 +151,8 @@ export class RawPieServer {
     else void sendOn(socket, frame).catch(() => undefined);
   }
 }
+
+const GATEWAY_KINDS = new Set(['auth_identify', 'auth_prove', 'check_program', 'query', 'add_program', 'launch_process', 'attach_process', 'terminate_process', 'signal_process', 'transfer_file', 'list_processes', 'ping']);
 
 function sendOn(socket: WebSocket, payload: Uint8Array | string): Promise<void> {
   return new Promise((resolve, reject) => {
