@@ -39,7 +39,9 @@ for (const [entry, report] of Object.entries(ENTRIES)) {
     },
   });
   for (const m of messages) console.error(`${report}: ${m}`);
-  if (!result.succeeded || result.apiReportChanged) {
+  if (update && result.succeeded) {
+    console.log(`${report}: etc/${report}.api.md ${result.apiReportChanged ? 'updated' : 'unchanged'}`);
+  } else if (!result.succeeded || result.apiReportChanged) {
     failed = true;
     console.error(
       result.apiReportChanged

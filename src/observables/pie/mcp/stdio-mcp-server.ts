@@ -140,7 +140,10 @@ export class StdioMcpServer {
     this.child.on('error', (error) => this.die(`MCP server failed: ${error.message}`));
     // A server that exits while a request is being written gives EPIPE on its stdin: without
     // a listener that error would crash the process.
-    this.child.stdin?.on('error', (error) => this.die(`MCP server is not running (${(error as { code?: string }).code ?? error.message})`));
+    // The exit that follows names the reason; a server that only closed its stdin is dead too.
+    this.child.stdin?.on('error', () => {
+      setTimeout(() => this.die('MCP server is not running'), 100);
+    });
   }
 
   private onLine(line: string): void {
