@@ -1,82 +1,71 @@
-// Flame: runAll over many tasks vs raw generated grpc-js calls; heap per open watch.
-import * as grpc from '@grpc/grpc-js';
+// Flame: the client against a FlameEmulator in its own process. Throughput against a server
+// paced like a real one (behind a 5 ms-each-way proxy), client CPU per task against a fast
+// one, heap per open watch. Every figure has a raw generated grpc-js baseline in the same run.
 import { firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
-import type { CreateSessionRequest, CreateTaskRequest, WatchTaskRequest } from '../src/gen/flame/v1/frontend.js';
-import { Session, Task, TaskState } from '../src/gen/flame/v1/types.js';
 import { FlameClient } from '../src/flame.js';
-import { FrontendService06 } from '../src/transport/grpc/frontend-06.js';
+import { DEFAULT_RUN_ALL_CONCURRENCY, runAll, type RunAllOptions } from '../src/index.js';
+import { startChild } from './child.js';
+import type { FlameServerConfig } from './flame-server.js';
+import { BenchLine, median, pool, settledHeapBytes, timedWithCpu } from './measure.js';
+import { type RawPattern, rawFlameClient, rawRun, rawSession, rawUnary } from './raw-flame-client.js';
+import type { Task } from '../src/gen/flame/v1/types.js';
 
-type RawUnary<Req, Res> = (request: Req, callback: (error: grpc.ServiceError | null, response: Res) => void) => unknown;
-
-/** The raw generated grpc-js client of the 0.6 Frontend (the methods the bench uses). */
-interface FrontendClient extends grpc.Client {
-  createSession: RawUnary<CreateSessionRequest, Session>;
-  createTask: RawUnary<CreateTaskRequest, Task>;
-  watchTask(request: WatchTaskRequest): grpc.ClientReadableStream<Task>;
-}
-const FrontendClient = grpc.makeGenericClientConstructor(
-  FrontendService06 as unknown as grpc.ServiceDefinition,
-  'flame.v1.Frontend',
-) as unknown as new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => FrontendClient;
-import { runAll } from '../src/index.js';
-import { BenchLine, ROUNDS, median, pool, settledHeapBytes, timed } from './measure.js';
-
-const TASKS = 2_000;
-const CONCURRENCY = 64;
+const PACED_TASKS = 1_000;
+const FAST_TASKS = 2_000;
+const FLAME_ROUNDS = 3;
 const WATCHES = 10_000;
-const TERMINAL = new Set([TaskState.Succeed, TaskState.Failed, TaskState.Cancelled]);
 
-function rawUnary<Res>(invoke: (cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown): Promise<Res> {
-  return new Promise((resolve, reject) => invoke((err, res) => (err ? reject(err) : resolve(res))));
+interface RunFigures {
+  readonly tasksPerSec: number;
+  readonly cpuMsPerTask: number;
 }
 
-function rawWatchUntilTerminal(client: FrontendClient, sessionId: string, taskId: string): Promise<Task> {
-  return new Promise((resolve, reject) => {
-    let last: Task | undefined;
-    const call = client.watchTask({ sessionId, taskId });
-    call.on('data', (t: Task) => {
-      last = t;
-      if (t.status && TERMINAL.has(t.status.state)) resolve(t);
-    });
-    call.on('error', reject);
-    call.on('end', () => (last ? resolve(last) : reject(new Error('watch ended without a terminal state'))));
-  });
-}
+type Side = { readonly raw: RawPattern } | { readonly library: RunAllOptions };
 
-async function baselineThroughput(endpoint: string): Promise<number> {
-  const client = new FrontendClient(endpoint.replace(/^http:\/\//, ''), grpc.credentials.createInsecure(), {
-    'grpc.max_receive_message_length': 64 * 1024 * 1024,
-  });
-  const sessionId = `raw-${Date.now()}`;
-  await rawUnary<Session>((cb) =>
-    client.createSession({ sessionId, session: { application: 'bench-noop', minInstances: 0, batchSize: 1, priority: 0, tokens: {} } }, cb),
-  );
-  const input = Buffer.from('x');
-  const { ms } = await timed(() =>
-    pool(TASKS, CONCURRENCY, async () => {
-      const created = await rawUnary<Task>((cb) => client.createTask({ task: { sessionId, input, affinity: [] } }, cb));
-      await rawWatchUntilTerminal(client, sessionId, created.metadata!.id);
-    }),
-  );
-  client.close();
-  return (TASKS / ms) * 1000;
-}
-
-async function libraryThroughput(endpoint: string): Promise<number> {
+async function runOnce(endpoint: string, side: Side, tasks: number): Promise<RunFigures> {
+  if ('raw' in side) {
+    const client = rawFlameClient(endpoint);
+    const sessionId = await rawSession(client, 'bench-noop');
+    const { ms, cpuMs } = await timedWithCpu(() => rawRun(client, sessionId, tasks, side.raw));
+    // Closing the session frees its executors for the next run (a paced cluster has 10).
+    await rawUnary((cb) => client.closeSession({ sessionId }, cb));
+    client.close();
+    return { tasksPerSec: (tasks / ms) * 1000, cpuMsPerTask: cpuMs / tasks };
+  }
   const client = FlameClient.connect({ endpoint });
   const session = await firstValueFrom(client.createSession({ application: 'bench-noop' }));
   const input = new TextEncoder().encode('x');
-  const { ms, result } = await timed(() =>
-    lastValueFrom(
-      from(Array.from({ length: TASKS }, () => input)).pipe(
-        runAll((i) => client.invoke(session.id, i), { concurrency: CONCURRENCY, ordered: false }),
-        toArray(),
-      ),
-    ),
+  const inputs = Array.from({ length: tasks }, () => input);
+  const { ms, cpuMs, result } = await timedWithCpu(() =>
+    lastValueFrom(from(inputs).pipe(runAll((i) => session.invoke(i), side.library), toArray())),
   );
-  if (result.length !== TASKS) throw new Error(`runAll delivered ${result.length} of ${TASKS}`);
+  if (result.length !== tasks) throw new Error(`runAll delivered ${result.length} of ${tasks}`);
+  await firstValueFrom(session.close());
   client.close();
-  return (TASKS / ms) * 1000;
+  return { tasksPerSec: (tasks / ms) * 1000, cpuMsPerTask: cpuMs / tasks };
+}
+
+/** Progress on stderr, so that stdout is the table alone. */
+const progress = (line: string): void => void process.stderr.write(`  ${line}\n`);
+
+/** Warms each side once, then alternates them for `FLAME_ROUNDS`; the median of each. */
+async function compare(endpoint: string, sides: Record<string, Side>, tasks: number): Promise<Record<string, RunFigures>> {
+  const names = Object.keys(sides);
+  for (const name of names) await runOnce(endpoint, sides[name]!, Math.min(tasks, 300));
+  const rounds = new Map<string, RunFigures[]>(names.map((n) => [n, []]));
+  for (let round = 0; round < FLAME_ROUNDS; round++) {
+    for (const name of names) {
+      const figures = await runOnce(endpoint, sides[name]!, tasks);
+      rounds.get(name)!.push(figures);
+      progress(`${name} round ${round + 1}: ${figures.tasksPerSec.toFixed(0)} tasks/s, ${figures.cpuMsPerTask.toFixed(3)} ms CPU/task`);
+    }
+  }
+  return Object.fromEntries(
+    names.map((n) => {
+      const r = rounds.get(n)!;
+      return [n, { tasksPerSec: median(r.map((x) => x.tasksPerSec)), cpuMsPerTask: median(r.map((x) => x.cpuMsPerTask)) }];
+    }),
+  );
 }
 
 async function libraryHeapPerWatch(endpoint: string, version: '0.6' | '0.7' = '0.6'): Promise<number> {
@@ -88,8 +77,8 @@ async function libraryHeapPerWatch(endpoint: string, version: '0.6' | '0.7' = '0
     ids.push(t.id);
   });
   const before = await settledHeapBytes();
-  // Sample once every watch is open and has reconciled (emitted the task's current state
-  // from its GetTask), so that no call still in flight is counted as the watch's own cost.
+  // Sampled once every watch has reconciled (emitted the task's current state from its
+  // GetTask), so that no call still in flight counts as the watch's own cost.
   let reconciled = 0;
   let allReconciled: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (allReconciled = resolve));
@@ -112,11 +101,8 @@ async function libraryHeapPerWatch(endpoint: string, version: '0.6' | '0.7' = '0
 }
 
 async function rawHeapPerWatch(endpoint: string): Promise<number> {
-  const client = new FrontendClient(endpoint.replace(/^http:\/\//, ''), grpc.credentials.createInsecure());
-  const sessionId = `raw-idle-${Date.now()}`;
-  await rawUnary<Session>((cb) =>
-    client.createSession({ sessionId, session: { application: 'bench-idle', minInstances: 0, batchSize: 1, priority: 0, tokens: {} } }, cb),
-  );
+  const client = rawFlameClient(endpoint);
+  const sessionId = await rawSession(client, 'bench-idle');
   const ids: string[] = [];
   await pool(WATCHES, 256, async () => {
     const t = await rawUnary<Task>((cb) => client.createTask({ task: { sessionId, input: Buffer.from([1]), affinity: [] } }, cb));
@@ -129,7 +115,7 @@ async function rawHeapPerWatch(endpoint: string): Promise<number> {
     c.on('data', () => undefined);
     return c;
   });
-  // Bare streams emit nothing until the task changes: give the 10,000 calls time to open.
+  // Bare streams emit nothing until the task changes: give the calls time to open.
   await new Promise((resolve) => setTimeout(resolve, 6_000));
   const after = await settledHeapBytes();
   for (const c of calls) c.cancel();
@@ -137,31 +123,62 @@ async function rawHeapPerWatch(endpoint: string): Promise<number> {
   return (after - before) / WATCHES;
 }
 
-export async function flameBench(endpoint: string, endpoint07: string): Promise<BenchLine[]> {
-  // A warm-up of each path, then alternating rounds; the median of each side is reported.
-  await baselineThroughput(endpoint);
-  await libraryThroughput(endpoint);
-  const baseRounds: number[] = [];
-  const libRounds: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    baseRounds.push(await baselineThroughput(endpoint));
-    libRounds.push(await libraryThroughput(endpoint));
-  }
-  const base = median(baseRounds);
-  const lib = median(libRounds);
-  const rawHeap = await rawHeapPerWatch(endpoint);
-  const libHeap = await libraryHeapPerWatch(endpoint);
-  const overhead = libHeap - rawHeap;
-  const heap07 = await libraryHeapPerWatch(endpoint07, '0.7');
-  return [
+const throughputLine = (name: string, base: RunFigures, lib: RunFigures, goal: number): BenchLine => ({
+  name,
+  baseline: `${base.tasksPerSec.toFixed(0)} tasks/s, ${base.cpuMsPerTask.toFixed(3)} ms CPU/task`,
+  library: `${lib.tasksPerSec.toFixed(0)} tasks/s, ${lib.cpuMsPerTask.toFixed(3)} ms CPU/task`,
+  ratio: (lib.tasksPerSec / base.tasksPerSec).toFixed(2),
+  goal: `>= ${goal.toFixed(2)}`,
+  met: lib.tasksPerSec / base.tasksPerSec >= goal,
+});
+
+export async function flameBench(): Promise<BenchLine[]> {
+  const lines: BenchLine[] = [];
+  const paced = await startChild<{ endpoint: string }>('flame-server', { paced: true, latencyMs: 5 } satisfies FlameServerConfig);
+  const p = await compare(
+    paced.info.endpoint,
     {
-      name: `Flame runAll, ${TASKS} tasks, concurrency ${CONCURRENCY} (tasks/s, median of ${ROUNDS})`,
-      baseline: base.toFixed(0),
-      library: lib.toFixed(0),
-      ratio: (lib / base).toFixed(2),
-      goal: '>= 0.85',
-      met: lib / base >= 0.85,
+      rawPool16: { raw: { kind: 'pool', slots: 16 } },
+      rawCreateAll: { raw: { kind: 'create-all-then-watch' } },
+      libDefault: { library: {} },
+      libUnordered: { library: { ordered: false } },
     },
+    PACED_TASKS,
+  );
+  await paced.close();
+  const pacedName = `Flame, paced emulator (10 executors × 10 ms, 100 ms bind interval, 3 ms CreateTask) behind 5 ms each way, ${PACED_TASKS} tasks, median of ${FLAME_ROUNDS}`;
+  lines.push(
+    throughputLine(`${pacedName}: runAll defaults (ordered, ${DEFAULT_RUN_ALL_CONCURRENCY} creates in flight) vs raw create-all-then-watch`, p.rawCreateAll!, p.libDefault!, 0.95),
+    throughputLine(`${pacedName}: runAll ordered: false vs raw create-all-then-watch`, p.rawCreateAll!, p.libUnordered!, 0.95),
+    throughputLine(`${pacedName}: raw coupled pool of 16 (create, watch to end, next) vs raw create-all-then-watch`, p.rawCreateAll!, p.rawPool16!, 0),
+  );
+
+  const fast = await startChild<{ endpoint: string }>('flame-server', { paced: false, latencyMs: 0 } satisfies FlameServerConfig);
+  const f = await compare(
+    fast.info.endpoint,
+    {
+      rawPipelined: { raw: { kind: 'pipelined', creates: DEFAULT_RUN_ALL_CONCURRENCY } },
+      libDefault: { library: {} },
+    },
+    FAST_TASKS,
+  );
+  const cpuRatio = f.libDefault!.cpuMsPerTask / f.rawPipelined!.cpuMsPerTask;
+  lines.push({
+    name: `Flame client CPU per task, fast emulator in its own process, ${FAST_TASKS} tasks, runAll defaults vs raw grpc-js in the same pattern (${DEFAULT_RUN_ALL_CONCURRENCY} creates in flight, watch each when created), median of ${FLAME_ROUNDS}`,
+    baseline: `${f.rawPipelined!.cpuMsPerTask.toFixed(3)} ms (${f.rawPipelined!.tasksPerSec.toFixed(0)} tasks/s)`,
+    library: `${f.libDefault!.cpuMsPerTask.toFixed(3)} ms (${f.libDefault!.tasksPerSec.toFixed(0)} tasks/s)`,
+    ratio: cpuRatio.toFixed(2),
+    goal: '<= 1.10 and <= 0.8 ms',
+    met: cpuRatio <= 1.1 && f.libDefault!.cpuMsPerTask <= 0.8,
+  });
+
+  const rawHeap = await rawHeapPerWatch(fast.info.endpoint);
+  const libHeap = await libraryHeapPerWatch(fast.info.endpoint);
+  await fast.close();
+  const fast07 = await startChild<{ endpoint: string }>('flame-server', { paced: false, latencyMs: 0, version: '0.7' } satisfies FlameServerConfig);
+  const heap07 = await libraryHeapPerWatch(fast07.info.endpoint, '0.7');
+  await fast07.close();
+  lines.push(
     {
       name: `Flame heap per open watch, ${WATCHES} watches (bytes; library includes the grpc-js stream)`,
       baseline: rawHeap.toFixed(0),
@@ -171,12 +188,12 @@ export async function flameBench(endpoint: string, endpoint07: string): Promise<
       met: true,
     },
     {
-      name: `Flame heap the library adds per open watch (library − bare grpc-js stream, bytes)`,
+      name: 'Flame heap the library adds per open watch (library − bare grpc-js stream, bytes)',
       baseline: '0',
-      library: overhead.toFixed(0),
+      library: (libHeap - rawHeap).toFixed(0),
       ratio: '-',
       goal: '< 4096 B',
-      met: overhead < 4096,
+      met: libHeap - rawHeap < 4096,
     },
     {
       name: `Flame 0.7 heap per open watch, ${WATCHES} watches of one session on one shared WatchTasks stream (bytes; baseline: the library on 0.6)`,
@@ -186,5 +203,6 @@ export async function flameBench(endpoint: string, endpoint07: string): Promise<
       goal: '<= 0.25',
       met: heap07 / libHeap <= 0.25,
     },
-  ];
+  );
+  return lines;
 }

@@ -56,3 +56,14 @@ export function median(values: readonly number[]): number {
 
 /** Rounds per measure: baseline and library alternate, the median of each is reported. */
 export const ROUNDS = 5;
+
+/** One timed run: wall time and this process's CPU (user + system) over it. */
+export async function timedWithCpu<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number; cpuMs: number }> {
+  const cpu = process.cpuUsage();
+  const { result, ms } = await timed(fn);
+  const used = process.cpuUsage(cpu);
+  return { result, ms, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/** A figure with fixed decimals. */
+export const fixed = (value: number, digits: number): string => value.toFixed(digits);

@@ -8,7 +8,8 @@ type Frame = Record<string, unknown>;
 export class RawPieClient {
   private nextId = 1;
   private readonly pending = new Map<number, (frame: Frame) => void>();
-  private onEvent: ((frame: Frame) => void) | undefined;
+  /** Events counted per process id (events may arrive before the launch reply is handled). */
+  private readonly processes = new Map<string, { count: number; ended: boolean; done?: () => void }>();
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data: Buffer) => {
@@ -17,8 +18,8 @@ export class RawPieClient {
         const resolve = this.pending.get(frame.corr_id as number);
         this.pending.delete(frame.corr_id as number);
         resolve?.(frame);
-      } else {
-        this.onEvent?.(frame);
+      } else if (frame.type === 'process_event') {
+        this.onEvent(frame);
       }
     });
   }
@@ -42,19 +43,33 @@ export class RawPieClient {
     });
   }
 
-  /** Launches with capture and counts process events until the terminal one. */
+  private lastId: string | undefined = undefined;
+  private lastEntry: { count: number; ended: boolean; done?: () => void } | undefined = undefined;
+
+  private onEvent(frame: Frame): void {
+    const id = frame.process_id as string;
+    // Events come in runs of one process: skip the map lookup (and hashing the fresh id) then.
+    let entry = id === this.lastId ? this.lastEntry : this.processes.get(id);
+    if (!entry) this.processes.set(id, (entry = { count: 0, ended: false }));
+    this.lastId = id;
+    this.lastEntry = entry;
+    entry.count++;
+    if (frame.event === 'return' || frame.event === 'error') {
+      entry.ended = true;
+      entry.done?.();
+    }
+  }
+
+  /** Launches with capture and counts the process's events until the terminal one. */
   async launchAndCount(inferlet: string, input: string): Promise<number> {
-    let count = 0;
-    const done = new Promise<void>((resolve) => {
-      this.onEvent = (frame) => {
-        if (frame.type !== 'process_event') return;
-        count++;
-        if (frame.event === 'return' || frame.event === 'error') resolve();
-      };
-    });
-    await this.request({ type: 'launch_process', inferlet, input, capture_outputs: true });
-    await done;
-    return count;
+    const reply = await this.request({ type: 'launch_process', inferlet, input, capture_outputs: true });
+    const id = reply.result as string;
+    let entry = this.processes.get(id);
+    if (!entry) this.processes.set(id, (entry = { count: 0, ended: false }));
+    const own = entry;
+    if (!own.ended) await new Promise<void>((resolve) => (own.done = resolve));
+    this.processes.delete(id);
+    return own.count;
   }
 
   /** Uploads a program in 256 KiB chunks under one corr_id and waits for the reply. */

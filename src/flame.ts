@@ -102,3 +102,6 @@ export { type FlameProtocol, type FlameVersionOption } from './observables/flame
 export { WATCH_TASKS_LINGER_MS, sharedTaskWatch } from './observables/flame/watch-tasks-hub.js';
 export { type AttributeKey } from './service/attributes.js';
 export { type FlameServiceVersion } from './service/instance-versions.js';
+export { type CreateTaskOnceOptions, createTaskOnce } from './observables/flame/create-task-once.js';
+export { FlameTaskMismatchError } from './observables/flame/task-identity.js';
+export { type CancelPacing, DEFAULT_CANCEL_PACING } from './transport/grpc/cancel-pacer.js';

@@ -4,8 +4,9 @@ import { PieClient } from '../../src/pie.js';
 import { returnValue } from '../../src/index.js';
 
 /**
- * Checks for `hello@0.1.0`, uploads it if missing (bytes here; a path to the `.wasm` file
- * and `{ path }` of the manifest work too, in Node), printing progress, and launches it.
+ * Checks for `hello@0.1.0`, uploads it if missing (the bytes of a built WebAssembly
+ * component here; a path to the `.wasm` file and `{ path }` of the manifest work too, in
+ * Node), printing progress, and launches it.
  *
  * @example
  * ```ts
@@ -14,7 +15,7 @@ import { returnValue } from '../../src/index.js';
  */
 export async function main(
   url: string,
-  wasm: Uint8Array = new Uint8Array(600_000),
+  wasm: Uint8Array,
 ): Promise<{ existedBefore: boolean; progress: string[]; greeting: unknown }> {
   const client = await PieClient.connect(url, { username: 'docs' });
   try {

@@ -54,11 +54,21 @@ describe('addProgram upload (marbles)', () => {
     let calls = 0;
     const connection = new ScriptedConnection(() => testScheduler.createColdObservable('-r|', { r: answers[calls++]! }));
     let completed = false;
-    addProgram(connection, { wasm, manifest: MANIFEST }).subscribe({ complete: () => (completed = true) });
+    const values: { sentChunks: number; attempt?: number }[] = [];
+    addProgram(connection, { wasm, manifest: MANIFEST }).subscribe({ next: (v) => values.push(v), complete: () => (completed = true) });
     await settled();
     testScheduler.flush();
     expect(completed).toBe(true);
     expect(connection.requests.filter((r) => r.type === 'add_program')).toHaveLength(6);
+    // The retry says it is one: its progress restarts at chunk 1 marked attempt 2.
+    expect(values.map((v) => [v.sentChunks, v.attempt])).toEqual([
+      [1, undefined],
+      [2, undefined],
+      [3, undefined],
+      [1, 2],
+      [2, 2],
+      [3, 2],
+    ]);
   });
 
   it('a second refusal, or any other, is a PieUploadError with the engine text', async () => {

@@ -1,8 +1,18 @@
 // Reading and checking one context of a Flame client configuration file (spec 4.4). Every
 // problem becomes a FlameConfigError naming the file and what is wrong with it.
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { FlameConfigError } from './errors.js';
+
+/**
+ * `yaml`, loaded on the first configuration file parsed: most processes read none, and
+ * loading it costs about as much start-up time as the rest of the Flame client's imports.
+ */
+let yaml: typeof Yaml | undefined;
+// The CommonJS build (scripts/build.mjs) replaces `import.meta.url` with the file's own URL.
+// @ts-ignore TS1343: `import.meta` is ESM syntax, reported only by the CommonJS build
+const loadYaml = (): typeof Yaml => (yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
 
 /** TLS settings of one endpoint in the file. */
 export interface FlameFileTls {
@@ -60,12 +70,18 @@ export function parseFlameConfigFile(text: string, path: string, contextName?: s
   const fail = (problem: string): never => {
     throw new FlameConfigError(problem, { path });
   };
-  const document = parseDocument(text);
+  const document = loadYaml().parseDocument(text);
   if (document.errors.length > 0) {
     const first = document.errors[0]!.message.split('\n')[0]!.replace(/:$/, '');
     fail(`malformed YAML: ${first}`);
   }
-  const root: unknown = document.toJS();
+  let root: unknown;
+  try {
+    // yaml stops expanding aliases past maxAliasCount (an "alias bomb" grows exponentially).
+    root = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    fail(`unusable YAML: ${error instanceof Error ? error.message : String(error)}`);
+  }
   if (!isMapping(root)) fail('expected a mapping at the top level');
   const top = root as Mapping;
   let name = contextName;

@@ -38,19 +38,31 @@ export class PieError extends ClientError {
 }
 
 /**
+ * Marks an error raised by the client's own check rather than by an engine reply: its text
+ * is the client's, so `serverMessage` stays unset.
+ */
+export interface ClientCheckOption {
+  readonly clientCheck?: boolean;
+}
+
+/**
  * The engine refused authentication (`User 'x' is not authorized`, `Signature verification
  * failed`, `Invalid token`, …) or the client could not authenticate at all. Never retried.
+ * `serverMessage` holds the engine's text only; when the client itself gave up (no key for
+ * an engine that wants one, a malformed challenge) it is unset (`clientCheck: true`).
  *
  * @example
  * ```ts
  * import { PieAuthError } from 'flame-pie-rx/pie';
  * String(new PieAuthError('Signature verification failed'));
  * // => 'PieAuthError: authentication rejected: Signature verification failed'
+ * new PieAuthError('no key was given', { clientCheck: true }).serverMessage; // => undefined
  * ```
  */
 export class PieAuthError extends PieError {
-  constructor(serverMessage: string, options: Omit<PieErrorOptions, 'serverMessage' | 'retryable'> = {}) {
-    super(`authentication rejected: ${serverMessage}`, { ...options, serverMessage });
+  constructor(text: string, options: Omit<PieErrorOptions, 'serverMessage' | 'retryable'> & ClientCheckOption = {}) {
+    const { clientCheck, ...rest } = options;
+    super(`authentication rejected: ${text}`, clientCheck ? rest : { ...rest, serverMessage: text });
   }
 }
 
@@ -209,6 +221,8 @@ export class PieUploadError extends PieError {
 
 /**
  * Any other `ok=false` response: `request` is the message type, `serverMessage` the text.
+ * The client raises it too, before sending, where it makes the engine's own check with the
+ * engine's wording (`clientCheck: true`; then `serverMessage` is unset).
  *
  * @example
  * ```ts
@@ -219,8 +233,9 @@ export class PieUploadError extends PieError {
 export class PieRequestError extends PieError {
   readonly request: string;
 
-  constructor(request: string, serverMessage: string, options: Omit<PieErrorOptions, 'serverMessage'> = {}) {
-    super(requestFailure(request, serverMessage), { ...options, serverMessage });
+  constructor(request: string, text: string, options: Omit<PieErrorOptions, 'serverMessage'> & ClientCheckOption = {}) {
+    const { clientCheck, ...rest } = options;
+    super(requestFailure(request, text), clientCheck ? rest : { ...rest, serverMessage: text });
     this.request = request;
   }
 }
@@ -399,5 +414,29 @@ export class PieGenerationError extends PieError {
     super(`generation '${details.expected}' was asked for, but ${details.found} answered (${details.evidence}); use generation 'auto' to accept either`, options);
     this.expected = details.expected;
     this.found = details.found;
+  }
+}
+
+/**
+ * A process stream saw no event for `idleMs` (the `idleTimeoutMs` launch option, or the
+ * `processIdleTimeout` operator). A 0.4 engine can leave a launch on a fresh connection
+ * silent for ever (seen in 1–15 % of launches on a loaded machine, with any client): without
+ * a timeout such a stream would wait for ever. Retryable: a new launch usually works.
+ *
+ * @example
+ * ```ts
+ * import { PieIdleTimeoutError } from 'flame-pie-rx/pie';
+ * new PieIdleTimeoutError({ idleMs: 5000, processId: 'p1' }).message; // => 'process p1: no event within 5000 ms'
+ * ```
+ */
+export class PieIdleTimeoutError extends PieError {
+  readonly idleMs: number;
+  readonly processId?: string;
+
+  constructor(details: { idleMs: number; processId?: string }, options: Omit<PieErrorOptions, 'serverMessage' | 'retryable'> = {}) {
+    const who = details.processId ? `process ${details.processId}` : 'process stream';
+    super(`${who}: no event within ${details.idleMs} ms`, { ...options, retryable: true });
+    this.idleMs = details.idleMs;
+    if (details.processId !== undefined) this.processId = details.processId;
   }
 }

@@ -29,7 +29,7 @@ import { WatchTaskOptions, watchTask } from './watch-task.js';
 
 /** Options of `FlameClient.connect`; all optional. */
 export interface FlameConnectOptions
-  extends Pick<FlameChannelOptions, 'ca' | 'maxReceiveMessageBytes' | 'keepaliveTimeMs' | 'keepaliveTimeoutMs' | 'random'> {
+  extends Pick<FlameChannelOptions, 'ca' | 'maxReceiveMessageBytes' | 'keepaliveTimeMs' | 'keepaliveTimeoutMs' | 'random' | 'cancelPacing'> {
   /** Cluster endpoint (`http://host:port` or `https://…`); wins over file and environment. */
   readonly endpoint?: string;
   /** Context of the configuration file to use instead of its `current-context`. */
@@ -164,6 +164,7 @@ export class FlameClient implements FlameClientContext {
       ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
       ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
       ...(options.random === undefined ? {} : { random: options.random }),
+      ...(options.cancelPacing === undefined ? {} : { cancelPacing: options.cancelPacing }),
     });
     return new FlameClient(channel, {
       config,

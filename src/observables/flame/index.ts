@@ -13,5 +13,7 @@ export * from './watch-task.js';
 export * from './task-watch-gave-up-error.js';
 export * from './run-task.js';
 export * from './session-status.js';
+export * from './create-task-once.js';
+export * from './task-identity.js';
 export * from './protocol.js';
 export * from './watch-tasks-hub.js';

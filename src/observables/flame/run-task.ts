@@ -1,10 +1,13 @@
-import { Observable, concat, defer, last, map, of, switchMap } from 'rxjs';
+import { Observable, defer, last, map } from 'rxjs';
 import { CodecError } from '../../model/flame/errors.js';
 import { TaskCodec, bytesCodec } from '../../model/flame/codec.js';
-import type { Task, TaskState } from '../../model/flame/types.js';
+import { type Task, type TaskState, isTerminalTaskState } from '../../model/flame/types.js';
+import { admittedOnce } from '../operators/flame/admission.js';
+import { followCreated } from '../operators/flame/follow-created.js';
 import { taskFailureMessage } from '../operators/flame/task-failure.js';
 import { taskOutput } from '../operators/flame/task-output.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
+import { createTaskOnce } from './create-task-once.js';
 import { type CreateTaskOptions, createTask } from './tasks.js';
 import { WatchTaskOptions, watchTask } from './watch-task.js';
 
@@ -12,6 +15,12 @@ import { WatchTaskOptions, watchTask } from './watch-task.js';
 export interface RunTaskOptions extends Omit<WatchTaskOptions, 'seenState' | 'reconcileAtStart'> {
   /** Options of the CreateTask call (e.g. `deadlineMs`; on 0.7 also the task's `affinity`). */
   readonly createTaskCall?: CreateTaskOptions;
+  /**
+   * Whether a CreateTask that fails with a retryable error (a dropped connection) is
+   * reconciled and sent again at most once per input (`createTaskOnce`, default true), or
+   * fails the run (false: the raw `createTask`).
+   */
+  readonly reconcileCreate?: boolean;
 }
 
 /** Codecs of a typed `run`/`invoke`: how the input is encoded and the output decoded. */
@@ -34,7 +43,9 @@ export interface TaskRunResult<O> {
 /**
  * Creates a task and follows it as one cold Observable: emits the created task (Pending),
  * then each new state, the terminal one last, then completes. Each subscription creates a
- * NEW task (no idempotency: errors of CreateTask are not retried).
+ * NEW task. A dropped connection during CreateTask is survived without a second task for
+ * the same subscription (`createTaskOnce`: the session's tasks are read before the
+ * CreateTask is sent again; see docs/reliability.md for the guarantee and its limits).
  *
  * Unsubscribing before the end stops watching only: the task keeps running on the server
  * (Flame has no cancel-task RPC; closing the session cancels its Pending tasks).
@@ -51,10 +62,26 @@ export function runTask(
   input?: Uint8Array,
   options: RunTaskOptions = {},
 ): Observable<Task> {
-  const { createTaskCall, ...watchOptions } = options;
-  return createTask(context, sessionId, input, createTaskCall).pipe(
-    switchMap((created) =>
-      concat(of(created), watchTask(context, sessionId, created.id, { ...watchOptions, seenState: created.state, reconcileAtStart: false })),
+  const { createTaskCall, reconcileCreate, ...watchOptions } = options;
+  const created$ =
+    reconcileCreate === false
+      ? createTask(context, sessionId, input, createTaskCall)
+      : createTaskOnce(context, sessionId, input, {
+          ...(createTaskCall ? { call: createTaskCall } : {}),
+          ...(watchOptions.policy ? { policy: watchOptions.policy } : {}),
+          ...(watchOptions.scheduler ? { scheduler: watchOptions.scheduler } : {}),
+          ...(watchOptions.random ? { random: watchOptions.random } : {}),
+        });
+  // admittedOnce: inside `runAll`, the slot is free again once the task exists.
+  return admittedOnce(created$).pipe(
+    followCreated(
+      (created) =>
+        // A task found by reconciliation may already have ended: the watch then emits it
+        // once (with its events) in place of the created task, and nothing is emitted twice.
+        isTerminalTaskState(created.state)
+          ? watchTask(context, sessionId, created.id, watchOptions)
+          : watchTask(context, sessionId, created.id, { ...watchOptions, seenState: created.state, reconcileAtStart: false }),
+      (created) => !isTerminalTaskState(created.state),
     ),
   );
 }

@@ -4,8 +4,9 @@ import { bytesToProto } from '../../model/flame/convert-scalars.js';
 import { type AffinityKey, resolveAffinity } from '../../model/flame/affinity.js';
 import type { Task } from '../../model/flame/types.js';
 import { serverStreamCall } from '../../transport/grpc/server-stream.js';
-import { unaryCall } from '../../transport/grpc/unary.js';
+import { unaryCall, unaryCallMapped } from '../../transport/grpc/unary.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
+import { checkTaskIdentity } from './task-identity.js';
 import { FLAME_METHOD_TABLES, requireFlame07, withVersion } from './protocol.js';
 
 const NO_KEYS: Buffer[] = [];
@@ -41,8 +42,14 @@ export function createTask(
   const affinity = call.affinity;
   if (affinity === undefined) {
     return defer(() =>
-      unaryCall(context.channel, 'createTask', { task: { sessionId, input: bytesToProto(input), affinity: NO_KEYS } }, call),
-    ).pipe(map(taskFromProto));
+      unaryCallMapped(
+        context.channel,
+        'createTask',
+        { task: { sessionId, input: bytesToProto(input), affinity: NO_KEYS } },
+        call,
+        taskFromProto,
+      ),
+    );
   }
   const { affinity: _keys, ...callOptions } = call;
   return defer(() => {
@@ -57,7 +64,8 @@ export function createTask(
 /**
  * GetTask: the task with its full event history (the only call that returns task events,
  * hence the only source of a failure message). A non-numeric task id errors with
- * `FlameInvalidArgumentError`; unknown ids with `FlameNotFoundError`.
+ * `FlameInvalidArgumentError`; unknown ids with `FlameNotFoundError`; an answer about another
+ * task or session with `FlameTaskMismatchError`.
  *
  * @example
  * ```ts
@@ -71,7 +79,10 @@ export function getTask(
   taskId: string,
   call: FlameClientCallOptions = {},
 ): Observable<Task> {
-  return unaryCall(context.channel, 'getTask', { sessionId, taskId }, call).pipe(map(taskFromProto));
+  const expected = { sessionId, taskId };
+  return unaryCall(context.channel, 'getTask', expected, call).pipe(
+    map((message) => checkTaskIdentity('GetTask', expected, taskFromProto(message))),
+  );
 }
 
 /**

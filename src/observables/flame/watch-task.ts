@@ -7,6 +7,7 @@ import { serverStreamCallMapped } from '../../transport/grpc/server-stream.js';
 import { unaryCallMapped } from '../../transport/grpc/unary.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
 import { type FlameVersion, protocolOf } from './protocol.js';
+import { checkTaskIdentity } from './task-identity.js';
 import { type WatchTaskCoreOptions, watchTaskWith } from './watch-task-core.js';
 import { sharedTaskWatch } from './watch-tasks-hub.js';
 
@@ -90,8 +91,9 @@ class ChannelTaskCalls implements WatchTaskCoreOptions {
   ) {}
 
   watch(): Observable<Task> {
+    // 0.7's shared per-session stream routes messages by task id already.
     if (this.version === '0.7') return sharedTaskWatch(this.context.channel, this.request.sessionId, this.request.taskId);
-    return serverStreamCallMapped(this.context.channel, 'watchTask', this.request, NO_CALL_OPTIONS, taskFromProto);
+    return serverStreamCallMapped(this.context.channel, 'watchTask', this.request, NO_CALL_OPTIONS, (m) => this.checked('WatchTask', m));
   }
 
   get streamSendsCurrentState(): boolean {
@@ -100,7 +102,12 @@ class ChannelTaskCalls implements WatchTaskCoreOptions {
 
   get(): Observable<Task> {
     const call = this.options.getTaskCall ?? NO_CALL_OPTIONS;
-    return unaryCallMapped(this.context.channel, 'getTask', this.request, call, taskFromProto);
+    return unaryCallMapped(this.context.channel, 'getTask', this.request, call, (m) => this.checked('GetTask', m));
+  }
+
+  /** A message about another task or session is a broken answer (retryable), never this task's state. */
+  private checked(method: string, message: Parameters<typeof taskFromProto>[0]): Task {
+    return checkTaskIdentity(method, this.request, taskFromProto(message));
   }
 
   get policy(): BackoffPolicy {

@@ -431,7 +431,7 @@ export class PieClient {
    * client.attachProcess(id).pipe(switchMap((p) => p.events$)).subscribe(console.log);
    * ```
    */
-  attachProcess(processId: string, options: Pick<LaunchOptions, 'onUnsubscribe' | 'timeoutMs'> = {}): Observable<PieProcess> {
+  attachProcess(processId: string, options: Pick<LaunchOptions, 'onUnsubscribe' | 'timeoutMs' | 'idleTimeoutMs'> = {}): Observable<PieProcess> {
     return attachProcess(this.context, processId, options);
   }
 

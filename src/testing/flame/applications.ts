@@ -90,9 +90,9 @@ export class ApplicationRegistry {
     return this.byName.get(name);
   }
 
-  /** Every application. */
+  /** Every application, sorted by name (a real 0.6 server lists them so, flame-0.6-observed.md). */
   all(): ApplicationRecord[] {
-    return [...this.byName.values()];
+    return [...this.byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 }
 

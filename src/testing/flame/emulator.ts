@@ -14,6 +14,7 @@ import type { FlameHandleOptions, FlameTaskHandler } from './handler.js';
 import { FlameEventCode, flameMessages } from './messages.js';
 import { checkCallLogLimit, checkHandleOptions } from './option-checks.js';
 import { TaskScheduler } from './scheduler.js';
+import { BindPacer, type FlamePacingOptions, flamePacing, pacedService } from './pacing.js';
 import { parseClusterResreq } from './spec-compare.js';
 import { FlameStore, type TransitionOptions } from './state.js';
 import { validateApplicationSpec } from './validate.js';
@@ -47,7 +48,7 @@ export interface FlameEmulatorOptions {
   clusterResreq?: string;
   /** Resolution of session/task/application times (default 'second', like the fs engine). */
   timestampResolution?: 'second' | 'millisecond';
-  /** Shuffle list answers (default true), to catch clients that depend on order. */
+  /** Shuffle list answers (default true), to catch clients that depend on order; applications are always listed sorted by name, as the real server does. */
   shuffleLists?: boolean;
   /** Largest accepted request in bytes (default 4 MiB, like the real server). */
   maxReceiveMessageBytes?: number;
@@ -71,6 +72,12 @@ export interface FlameEmulatorOptions {
    * (default 10 000; 0 keeps none; `Infinity` keeps all). A non-negative integer or Infinity.
    */
   callLogLimit?: number;
+  /**
+   * Pace like a real session manager (see `FlamePacingOptions`): a small executor pool,
+   * a per-task turnaround, one executor bound per session per scheduling interval, and a
+   * steady CreateTask latency. Default: no pacing (executors at once, no latency).
+   */
+  pacing?: FlamePacingOptions;
   /**
    * Also start an object cache emulator on its own port (`cache`, `cacheEndpoint`), speaking
    * '0.6' (Arrow Flight) or '0.7' (ObjectCacheService); `true` means the version of this
@@ -125,13 +132,16 @@ export class FlameEmulator {
     this.watchTasks.controls.coalesce = options.coalesceWatchStates ?? false;
     if (options.clusterResreq !== undefined) this.store.clusterResreq = parseClusterResreq(options.clusterResreq);
     this.scheduler = new TaskScheduler(this.store, options.nodeName ?? os.hostname());
-    this.service = createFrontendService({
+    const pacing = flamePacing(options.pacing);
+    if (pacing) this.scheduler.pacer = new BindPacer(pacing);
+    const service = createFrontendService({
       store: this.store,
       scheduler: this.scheduler,
       registry: this.registry,
       shuffleLists: options.shuffleLists ?? true,
       watchTasks: this.watchTasks,
     });
+    this.service = pacing ? pacedService(service, pacing) : service;
     this.boundPort = options.port ?? 0;
   }
 
@@ -520,6 +530,53 @@ export class FlameEmulator {
         resolve();
       });
     });
+  }
+
+  /**
+   * Fault: the session manager dies at once (SIGKILL): every client connection is destroyed
+   * with a TCP reset, with no GOAWAY and no status for calls in flight (clients see
+   * `read ECONNRESET`), then the server stops listening, keeping all state like `stop()`.
+   * `start()` listens again on the same port.
+   *
+   * @example
+   * ```ts
+   * await emu.kill(); // a unary call in flight fails at the transport, not with a status
+   * await emu.start();
+   * ```
+   */
+  async kill(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    // grpc-js keeps its HTTP/2 sessions in a private map; their sockets are what a killed
+    // process would leave behind.
+    const sessions = (server as unknown as { sessions?: Map<{ socket?: import('node:net').Socket }, unknown> }).sessions;
+    for (const session of sessions?.keys() ?? []) {
+      const socket = session.socket;
+      if (socket && typeof socket.resetAndDestroy === 'function' && !socket.destroyed) socket.resetAndDestroy();
+      else socket?.destroy();
+    }
+    this.server = undefined;
+    this.scheduler.deactivate();
+    this.registry.clearTimers();
+    this.registry.abortAll(grpc.status.UNAVAILABLE, flameMessages.streamBroken);
+    server.forceShutdown();
+  }
+
+  /**
+   * Fault: the next `count` CloseSession calls race a task launch, as seen on a real session
+   * manager: the close succeeds while the lowest Pending task is being handed to an
+   * executor; that task is not cancelled, runs, and ends (Succeed, Failed) inside the
+   * Closed session.
+   *
+   * @example
+   * ```ts
+   * emu.raceNextClose();
+   * await firstValueFrom(session.close()); // ok, yet task 1 then runs and succeeds
+   * ```
+   */
+  raceNextClose(count: number = 1): void {
+    if (!(Number.isInteger(count) && count >= 0)) throw new FlameEmulatorError('raceNextClose needs a count >= 0');
+    this.store.closeRaces = count;
   }
 
   /**

@@ -93,7 +93,8 @@ export function createFrontendService(deps: FrontendDependencies): FrontendHandl
     const all = apps
       .all()
       .filter((a) => state === undefined || (state === ApplicationState.Disabled) === (a.disabled === true));
-    return { applications: shuffled(all.map(applicationToProto), deps.shuffleLists) };
+    // Not shuffled: the real 0.6 server lists applications sorted by name (flame-0.6-observed.md).
+    return { applications: all.map(applicationToProto) };
   };
   const listExecutors = () => ({
     executors: shuffled(

@@ -4,3 +4,4 @@ export type { FlameTaskHandler, FlameTaskContext, FlameTaskResult, FlameHandleOp
 export type { FlameCallRecord, FlameCancelledCall } from './call-registry.js';
 export { FlameEmulatorError } from './errors.js';
 export { flameMessages, FlameEventCode } from './messages.js';
+export type { FlamePacingOptions } from './pacing.js';

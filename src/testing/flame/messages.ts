@@ -26,8 +26,9 @@ export const flameMessages = {
   applicationNameEmpty: 'application name cannot be empty',
   applicationNameTooLong: (length: number) =>
     `application name is too long: ${length} characters (maximum 253)`,
+  // Seen on a real 0.6 session manager (flame-0.6-observed.md).
   applicationNamePathSeparator: (name: string) =>
-    `application name '${name}' must not contain '..', '/' or '\\'`,
+    `application name contains invalid characters (path traversal): ${name}`,
   applicationNameLeadingCharacter: (name: string) =>
     `application name '${name}' must not start with '.' or '-'`,
   applicationNameInvalidCharacter: (name: string, character: string) =>

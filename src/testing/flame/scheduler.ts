@@ -9,6 +9,7 @@ import { invokeHandler, type FlameHandleOptions, type FlameTaskHandler, type Tas
 import { FlameEventCode, flameMessages } from './messages.js';
 import type { SessionRecord, TaskRecord } from './records.js';
 import type { FlameStore } from './state.js';
+import type { BindPacer } from './pacing.js';
 
 /**
  * Bind failures before a session's scheduling pauses (cluster.recovery.session.retry_limits).
@@ -69,6 +70,8 @@ export class TaskScheduler {
   active = false;
   readonly executors = new Map<string, ExecutorRecord>();
   readonly bindFailures: BindFailurePlan = { remaining: 0, returnCode: 12, detail: '' };
+  /** The emulator's pacing, if any: when executors may be bound, and each task's least turnaround. */
+  pacer: BindPacer | undefined = undefined;
   private readonly handlers = new Map<string, Registration>();
   private readonly bySession = new Map<string, { all: Set<ExecutorRecord>; idle: ExecutorRecord[] }>();
   private readonly dirty = new Set<SessionRecord>();
@@ -82,12 +85,32 @@ export class TaskScheduler {
       workAvailable: (session) => this.schedule(session),
       sessionCreated: (session) => this.schedule(session),
       sessionEnded: (session) => this.releaseSession(session),
+      raceWon: (session, task) => this.launchOrphan(session, task),
     };
   }
+
+  /**
+   * Runs a task on an executor of its own, outside the session's executors (which the close
+   * released): the task that escaped a CloseSession race runs to its end in the Closed session.
+   */
+  private launchOrphan(session: SessionRecord, task: TaskRecord): void {
+    const registration = this.handlers.get(session.application);
+    if (!registration) {
+      this.orphans.push({ session, task }); // runs once a handler is registered
+      return;
+    }
+    this.start({ id: randomUUID(), session }, task, registration);
+  }
+
+  private readonly orphans: { session: SessionRecord; task: TaskRecord }[] = [];
 
   /** Installs a handler for an application and picks up its pending work. */
   register(application: string, handler: FlameTaskHandler, options: FlameHandleOptions): void {
     this.handlers.set(application, { handler, options });
+    for (const orphan of this.orphans.filter((o) => o.session.application === application)) {
+      this.orphans.splice(this.orphans.indexOf(orphan), 1);
+      if (orphan.task.state === TaskState.Pending) this.launchOrphan(orphan.session, orphan.task);
+    }
     for (const session of this.store.sessions.values()) {
       if (session.application === application) this.schedule(session);
     }
@@ -105,6 +128,7 @@ export class TaskScheduler {
   /** Stops executing (server down): running tasks go back to Pending silently, executors vanish. */
   deactivate(): void {
     this.active = false;
+    this.pacer?.clear();
     if (this.immediate) clearImmediate(this.immediate);
     this.immediate = undefined;
     this.dirty.clear();
@@ -182,6 +206,7 @@ export class TaskScheduler {
         // A gang (0.7 batch_size > 1) is bound only as a whole: batch_size executors at once.
         const gang = Math.max(session.batchSize, 1);
         if (group.all.size + gang > limit || session.bindFailures >= SESSION_RETRY_LIMIT) break;
+        if (this.pacer && !this.pacer.mayBind(session.id, this.executors.size, () => this.schedule(session))) break;
         executor = this.bind(session);
         if (!executor) break;
         group.all.add(executor);
@@ -282,7 +307,7 @@ export class TaskScheduler {
       event: { code: FlameEventCode.TaskRunning, message: flameMessages.taskRunning },
     });
     const startedAt = Date.now();
-    const delayMs = registration.options.delayMs ?? 0;
+    const delayMs = Math.max(registration.options.delayMs ?? 0, this.pacer?.pacing.taskTurnaroundMs ?? 0);
     const running: RunningTask = {
       task,
       abandon: () => {},

@@ -20,6 +20,8 @@ import { firstSpecMismatch, resolveResreq } from './spec-compare.js';
 export interface StoreHooks {
   /** A session may have new pending work. */
   workAvailable(session: SessionRecord): void;
+  /** CloseSession lost the race: `task` was being launched and runs in the closed session. */
+  raceWon?(session: SessionRecord, task: TaskRecord): void;
   /** A session was created: it may need its minimum of executors. */
   sessionCreated(session: SessionRecord): void;
   /** A session was closed or deleted: its executors must go. */
@@ -143,17 +145,22 @@ export class FlameStore {
       throw new RpcFailure(status.INTERNAL, flameMessages.closeWithRunningTasks);
     }
     const closedAt = this.time.stamp();
+    // The CloseSession race (flame-0.6-observed): a task being handed to an executor at
+    // this moment escapes the cancellation and then runs inside the closed session.
+    const handedOver = this.closeRaces > 0 ? this.lowestPending(session) : undefined;
+    if (handedOver) this.closeRaces -= 1;
     session.state = SessionState.Closed;
     session.completionTime = closedAt;
     session.pending.clear();
     if (session.counts[TaskState.Pending]! > 0) {
       for (const task of session.tasks.values()) {
-        if (task.state === TaskState.Pending) {
+        if (task.state === TaskState.Pending && task !== handedOver) {
           this.transition(session, task, TaskState.Cancelled, { completionTime: closedAt });
         }
       }
     }
     this.hooks.sessionEnded(session);
+    if (handedOver) this.hooks.raceWon?.(session, handedOver);
     for (const stream of [...session.watchStreams]) stream.sessionEnded();
     this.#removeIfDisabled(session.application);
     return session;
@@ -209,6 +216,17 @@ export class FlameStore {
     this.hooks.workAvailable(session);
     this.hooks.sessionCreated(session);
     return session;
+  }
+
+  /** CloseSession calls still to lose the race against a task launch (`FlameEmulator.raceNextClose`). */
+  closeRaces = 0;
+
+  private lowestPending(session: SessionRecord): TaskRecord | undefined {
+    let lowest: TaskRecord | undefined;
+    for (const task of session.tasks.values()) {
+      if (task.state === TaskState.Pending && (!lowest || task.id < lowest.id)) lowest = task;
+    }
+    return lowest;
   }
 
   /** GetSession: NOT_FOUND with the bare id. */

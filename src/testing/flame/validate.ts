@@ -3,13 +3,14 @@ import { status } from '@grpc/grpc-js';
 import type { ApplicationSpec } from '../../gen/flame/v1/types.js';
 import { RpcFailure } from './errors.js';
 import { flameMessages } from './messages.js';
+import { formatSerdeJsonError, serdeJsonError } from '../serde-json-error.js';
 
 const JSON_TYPES = new Set(['null', 'boolean', 'object', 'array', 'number', 'string', 'integer']);
 
 /**
  * Checks that a schema text is a JSON Schema document. The server validates against the
  * JSON Schema meta-schema; this is an approximation of that check: the text must parse as
- * JSON, be an object or a boolean, and the common keywords (`type`, `properties`,
+ * JSON (a syntax error is worded as serde_json words it, like the server), be an object or a boolean, and the common keywords (`type`, `properties`,
  * `required`, `items`, `enum`) must have the shapes the meta-schema demands.
  * Returns a problem description, or undefined when acceptable.
  *
@@ -21,13 +22,9 @@ const JSON_TYPES = new Set(['null', 'boolean', 'object', 'array', 'number', 'str
  * ```
  */
 export function schemaProblem(text: string): string | undefined {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return schemaValueProblem(doc, '');
+  const syntax = serdeJsonError(text);
+  if (syntax) return formatSerdeJsonError(syntax);
+  return schemaValueProblem(JSON.parse(text), '');
 }
 
 function schemaValueProblem(doc: unknown, where: string): string | undefined {

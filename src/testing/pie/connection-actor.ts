@@ -81,7 +81,33 @@ export class ConnectionActor {
 
   /** Queues one outbound frame. */
   enqueueFrame(frame: ServerFrame): void {
-    this.enqueue(() => this.send(frame));
+    this.enqueue(Object.assign(() => this.send(frame), { frame }));
+  }
+
+  /**
+   * A frame this connection could not write (its socket closed or closing) is handed
+   * here, so a process in `designed` mode can buffer it again instead of losing it.
+   */
+  undeliverable: ((frame: ServerFrame) => void) | undefined = undefined;
+
+  /** Whether frames written now can reach the peer: not closed, socket OPEN. */
+  get writable(): boolean {
+    return !this.closed && this.socket.readyState === this.socket.OPEN;
+  }
+
+  /** Removes and returns the queued, not yet written event frames of one process, in order. */
+  takeQueuedFrames(processId: string): ServerFrame[] {
+    const taken: ServerFrame[] = [];
+    for (let i = 0; i < this.queue.length; ) {
+      const frame = (this.queue[i] as { frame?: ServerFrame }).frame;
+      if (frame?.type === 'process_event' && frame.process_id === processId) {
+        taken.push(frame);
+        this.queue.splice(i, 1);
+      } else {
+        i += 1;
+      }
+    }
+    return taken;
   }
 
   private async drain(): Promise<void> {
@@ -107,10 +133,13 @@ export class ConnectionActor {
     }
   }
 
-  /** Writes a frame now (after any stall); frames for a closed socket are lost. */
+  /** Writes a frame now (after any stall); a frame for a closed socket goes to `undeliverable`. */
   async send(frame: ServerFrame): Promise<void> {
     await this.waitWhileStalled();
-    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    if (!this.writable) {
+      this.undeliverable?.(frame);
+      return;
+    }
     this.socket.send(encodeServerFrame(frame), { binary: true });
   }
 

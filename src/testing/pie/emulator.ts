@@ -56,6 +56,12 @@ export interface PieEmulatorOptions {
   models?: string[];
   /** Registry base URL named in the 404 text for unknown programs (default `https://registry.pie-project.org`). */
   registryUrl?: string;
+  /**
+   * Whether the registry answers (default true: unknown programs get its 404 text). False:
+   * the text of a registry nobody listens on, `Failed to download manifest from <url>: error
+   * sending request for url (<url>)`, as a real engine with an unreachable registry says.
+   */
+  registryReachable?: boolean;
   /** Simulated compile time of an upload's final chunk, blocking only that connection (default 0). */
   installDelayMs?: number;
   /**
@@ -143,6 +149,7 @@ export class PieEmulator {
       }),
       models: options.models ?? ['default'],
       registryUrl: (options.registryUrl ?? 'https://registry.pie-project.org').replace(/\/+$/, ''),
+      registryReachable: options.registryReachable ?? true,
       installDelayMs: options.installDelayMs ?? 0,
       detachMode,
       sleep: (ms) => this.sleep(ms),
@@ -240,8 +247,9 @@ export class PieEmulator {
    * Registers the code of program `name@major.minor.patch`; the program then exists
    * (`check_program` → `true`) and launches run `handler`. Returning a string produces a
    * `return` event (other values are JSON-serialized, `undefined` → `""`); throwing produces an
-   * `error` event with the error's message. Uploaded programs without registered code fail
-   * with `No 'run' function found` when launched.
+   * `error` event with the error's message. Uploads must be WebAssembly components (see
+   * `buildComponent`); an uploaded component without a `run` export fails with `No 'run'
+   * interface found` when launched, one without registered code with the emulator's own text.
    *
    * @example
    * ```ts
@@ -361,6 +369,9 @@ export class PieEmulator {
     });
     actor.identity = identity;
     this.actors.set(socket, actor);
+    actor.undeliverable = (frame) => {
+      if (frame.type === 'process_event') this.engine.processes.get(frame.process_id)?.rebuffer(frame);
+    };
     socket.on('message', (data: RawData, isBinary: boolean) => {
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
       if (this.profile.gateway) {
@@ -397,7 +408,7 @@ export class PieEmulator {
       return;
     }
     if (this.engine.detachMode !== 'designed') return;
-    for (const id of [...actor.attachedProcesses]) this.engine.processes.get(id)?.detach();
+    for (const id of [...actor.attachedProcesses]) this.engine.processes.get(id)?.detach(true);
     actor.attachedProcesses.clear();
     this.engine.workflows.detachConnection(actor);
     failPendingMcp(actor);

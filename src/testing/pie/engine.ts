@@ -26,6 +26,8 @@ export interface Engine {
   workflows: WorkflowTable;
   models: readonly string[];
   registryUrl: string;
+  /** False: the registry cannot be reached (unknown programs get the connection-error text). */
+  registryReachable?: boolean;
   /** Simulated compile time of the final `add_program` chunk (blocks that connection). */
   installDelayMs: number;
   detachMode: DetachMode;

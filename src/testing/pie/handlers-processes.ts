@@ -5,6 +5,7 @@ import type { ConnectionActor } from './connection-actor.js';
 import type { Engine } from './engine.js';
 import { launchError } from './handlers-programs.js';
 import { parseUuid } from './processes.js';
+import { modelStatusJson } from './model-status.js';
 import { PIE_TEXT, tokenBudgetsMismatch } from './strings.js';
 
 type Msg<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
@@ -183,7 +184,7 @@ export function handleTransferFile(engine: Engine, actor: ConnectionActor, msg: 
 }
 
 /**
- * `query`: `model_status` answers with per-model counters; any other subject gets no reply.
+ * `query`: `model_status` answers with the engine's 44 per-model metrics (`model-status.ts`); any other subject gets no reply.
  *
  * @example
  * ```ts
@@ -192,18 +193,5 @@ export function handleTransferFile(engine: Engine, actor: ConnectionActor, msg: 
  */
 export async function handleQuery(engine: Engine, actor: ConnectionActor, msg: Msg<'query'>): Promise<void> {
   if (msg.subject !== 'model_status') return;
-  const status: Record<string, number | number[]> = {};
-  for (const model of engine.models) {
-    status[`${model}.kv_pages_used`] = 0;
-    status[`${model}.kv_pages_total`] = 1024;
-    status[`${model}.total_batches`] = 0;
-    status[`${model}.total_tokens_processed`] = 0;
-    status[`${model}.total_requests_processed`] = 0;
-    status[`${model}.max_forward_requests_observed`] = 0;
-    status[`${model}.batch_size_hist`] = [0, 0, 0, 0, 0, 0, 0, 0];
-    status[`${model}.last_batch_latency_us`] = 0;
-    status[`${model}.cumulative_batch_latency_us`] = 0;
-    status[`${model}.avg_batch_latency_us`] = 0;
-  }
-  return actor.respond(msg.corr_id, true, JSON.stringify(status));
+  return actor.respond(msg.corr_id, true, modelStatusJson(engine.models));
 }

@@ -3,15 +3,16 @@ import type { ConnectionActor } from './connection-actor.js';
 import type { Engine } from './engine.js';
 import type { ClientMessage } from './client-messages.js';
 import { isValidProgramId } from './programs.js';
-import { invalidProgramIdentifier, manifestNotFound, PIE_TEXT } from './strings.js';
+import { invalidProgramIdentifier, manifestNotFound, PIE_TEXT, registryUnreachable } from './strings.js';
 
 type Msg<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
 
 /**
  * The error text for launching `id`, or undefined when it can be launched: an invalid
- * identifier, or an unknown program (which the engine would try to fetch from its registry;
- * the emulator answers like a registry 404 for
- * `<registryUrl>/api/v1/inferlets/<name>/<version>/manifest`).
+ * identifier, a stored program that did not compile (`Failed to compile WASM: …`, every
+ * launch), or an unknown program, which the engine tries to fetch from its registry at
+ * `<registryUrl>/api/v1/inferlets/<name>/<version>/manifest`: the emulator answers like a
+ * registry 404, or with `registryReachable: false` like a registry nobody listens on.
  *
  * @example
  * ```ts
@@ -20,9 +21,10 @@ type Msg<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
  */
 export function launchError(engine: Engine, id: string): string | undefined {
   if (!isValidProgramId(id)) return invalidProgramIdentifier(id);
-  if (engine.programs.exists(id)) return undefined;
+  if (engine.programs.exists(id)) return engine.programs.compileError(id);
   const at = id.lastIndexOf('@');
-  return manifestNotFound(`${engine.registryUrl}/api/v1/inferlets/${id.slice(0, at)}/${id.slice(at + 1)}/manifest`);
+  const url = `${engine.registryUrl}/api/v1/inferlets/${id.slice(0, at)}/${id.slice(at + 1)}/manifest`;
+  return engine.registryReachable === false ? registryUnreachable(url) : manifestNotFound(url);
 }
 
 /**
@@ -42,7 +44,8 @@ export async function handleCheckProgram(engine: Engine, actor: ConnectionActor,
 
 /**
  * `add_program`: one chunk of an upload. Intermediate chunks are unanswered; a failing chunk
- * is answered with that chunk's `corr_id`; the final chunk installs the program.
+ * is answered with that chunk's `corr_id`; the final chunk installs the program (bytes that
+ * are not a component are answered with the compile failure, and stay registered).
  *
  * @example
  * ```ts

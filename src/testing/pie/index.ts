@@ -7,3 +7,4 @@ export type { DetachMode } from './process.js';
 export { PIE_TEXT } from './strings.js';
 export type { PieGeneration } from './generations/profile.js';
 export { GATEWAY_TEXT } from './generations/gateway-texts.js';
+export { buildComponent, checkComponent, type BuildComponentOptions, type ComponentCheck } from './component-check.js';

@@ -94,7 +94,7 @@ export class EmulatedProcess {
    * swallows everything.
    */
   deliveryTarget(): ConnectionActor | undefined {
-    if (this.attached?.closed && this.detachMode === 'designed') this.detach();
+    if (this.attached && !this.attached.writable && this.detachMode === 'designed') this.detach(true);
     return this.attached;
   }
 
@@ -110,10 +110,34 @@ export class EmulatedProcess {
     return this.ring.splice(0, this.ring.length);
   }
 
-  /** Unbinds the process from its connection; later events are buffered (when captured). */
-  detach(): void {
-    this.attached?.attachedProcesses.delete(this.id);
+  /**
+   * Unbinds the process from its connection; later events are buffered (when captured).
+   * `rebuffer` (the connection is closing, `designed` mode, spec 4.7): the events still
+   * queued for it are buffered too, first, instead of being lost with the socket.
+   */
+  detach(rebuffer = false): void {
+    const from = this.attached;
+    from?.attachedProcesses.delete(this.id);
     this.attached = undefined;
+    if (!rebuffer || !from) return;
+    for (const frame of from.takeQueuedFrames(this.id)) this.rebuffer(frame as ProcessEventFrame);
+  }
+
+  /**
+   * Buffers an event frame that could not be written to a closing connection (`designed`
+   * mode only; `message` events are never buffered, spec 4.7), unless the process is
+   * attached again meanwhile, in which case it goes there.
+   */
+  rebuffer(frame: ProcessEventFrame): void {
+    if (this.detachMode !== 'designed') return;
+    const target = this.deliveryTarget();
+    if (target) {
+      target.enqueueFrame(frame);
+      return;
+    }
+    if (!this.capture || frame.event === 'message') return;
+    this.ring.push(frame);
+    if (this.ring.length > PROCESS_RING_CAPACITY) this.ring.shift();
   }
 
   /**

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createInferletContext, type McpRelay } from './inferlet-context.js';
 import { EmulatedProcess, type DetachMode, type LaunchExtras } from './process.js';
 import type { ProgramStore } from './programs.js';
-import { PIE_TEXT } from './strings.js';
+import { noInferletCode, PIE_TEXT } from './strings.js';
 
 const UUID_BODY = /^[0-9a-fA-F]{32}$/;
 
@@ -62,8 +62,10 @@ export class ProcessTable {
 
   /**
    * Creates a process and starts its code on a later tick (so the launch response is always
-   * queued before the first event). A program that was uploaded but has no registered code
-   * fails with `No 'run' function found`.
+   * queued before the first event). A program whose uploaded component has no `run`
+   * export fails with `No 'run' interface found`, as the engine's does; one that has it but
+   * no code registered with `registerInferlet` fails with the emulator's own
+   * `noInferletCode` text (the emulator cannot run WebAssembly).
    */
   spawn(init: { owner: string; program: string; input: string; capture: boolean; launch?: LaunchExtras }): EmulatedProcess {
     const process = new EmulatedProcess({
@@ -81,8 +83,12 @@ export class ProcessTable {
   private run(process: EmulatedProcess): void {
     if (process.finished) return;
     const handler = this.programs.handler(process.program);
+    if (!this.programs.hasRunInterface(process.program)) {
+      process.emit('error', PIE_TEXT.noRunInterface);
+      return;
+    }
     if (!handler) {
-      process.emit('error', PIE_TEXT.noRunFunction);
+      process.emit('error', noInferletCode(process.program));
       return;
     }
     const ctx = createInferletContext(process, this.relay);

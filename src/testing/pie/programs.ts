@@ -1,8 +1,9 @@
 // The engine's program store (protocol reference 2.4.3, 5.5, 5.6): uploaded programs keyed by
 // their manifest's `package.name@package.version`, plus inferlet code registered by tests.
-import { parse as parseToml } from 'smol-toml';
 import type { InferletHandler } from './inferlet-context.js';
-import { invalidManifest } from './strings.js';
+import { checkComponent, isRunExport } from './component-check.js';
+import { invalidManifest, PIE_TEXT } from './strings.js';
+import { readManifestPackage } from './toml-error.js';
 
 /**
  * Program identifiers the engine accepts: `name@major.minor.patch` (Rust `\d` is Unicode-aware).
@@ -29,9 +30,9 @@ export function isValidProgramId(id: string): boolean {
 
 /**
  * Reads `package.name@package.version` from a manifest, or returns the engine's failure
- * text (`Invalid manifest: Failed to parse manifest TOML: <detail>`). The detail wording is
- * not pinned by the protocol reference: TOML syntax errors carry the TOML parser's message,
- * missing or mistyped keys read like serde's (`missing field `name``).
+ * text (`Invalid manifest: Failed to parse manifest TOML: <detail>`, the detail in the Rust
+ * `toml` crate's multi-line format, see `toml-error.ts`). The name is not validated here:
+ * the real engine was seen to go on to compile with a manifest whose name is invalid.
  *
  * @example
  * ```ts
@@ -39,28 +40,17 @@ export function isValidProgramId(id: string): boolean {
  * ```
  */
 export function manifestProgramId(manifest: string): { id: string } | { error: string } {
-  let document: Record<string, unknown>;
-  try {
-    document = parseToml(manifest) as Record<string, unknown>;
-  } catch (error) {
-    return { error: invalidManifest(String((error as Error).message).split('\n')[0] ?? 'parse error') };
-  }
-  const pkg = document['package'];
-  if (pkg === undefined) return { error: invalidManifest('missing field `package`') };
-  if (typeof pkg !== 'object' || pkg === null || Array.isArray(pkg)) {
-    return { error: invalidManifest('invalid type for `package`, expected a table') };
-  }
-  const table = pkg as Record<string, unknown>;
-  for (const key of ['name', 'version'] as const) {
-    if (table[key] === undefined) return { error: invalidManifest(`missing field \`${key}\``) };
-    if (typeof table[key] !== 'string') return { error: invalidManifest(`invalid type for \`${key}\`, expected a string`) };
-  }
-  return { id: `${table['name'] as string}@${table['version'] as string}` };
+  const pkg = readManifestPackage(manifest);
+  if ('error' in pkg) return { error: invalidManifest(pkg.error) };
+  return { id: `${pkg.name}@${pkg.version}` };
 }
 
 interface StoredProgram {
   manifest: string;
   bytes: Uint8Array;
+  /** Why the bytes cannot run: the compile failure (not a component), or no `run` export. */
+  compileError?: string;
+  hasRun: boolean;
 }
 
 /**
@@ -94,6 +84,23 @@ export class ProgramStore {
   }
 
   /**
+   * The answer a launch of `id` gets from its stored bytes: the compile failure of bytes
+   * that are not a component (the launch is refused with it), else undefined.
+   */
+  compileError(id: string): string | undefined {
+    return this.stored.get(id)?.compileError;
+  }
+
+  /**
+   * Whether launching `id` finds the `run` interface: a registered program without upload
+   * always does; uploaded bytes must export it.
+   */
+  hasRunInterface(id: string): boolean {
+    const stored = this.stored.get(id);
+    return stored ? stored.hasRun : this.handlers.has(id);
+  }
+
+  /**
    * The installed `name@version` of a bare `name` (the highest version), as gateway launches
    * resolve it.
    */
@@ -112,7 +119,8 @@ export class ProgramStore {
   /** Installs uploaded bytes under a given id (0.6 uploads name the program by file, not manifest). */
   installId(id: string, bytes: Uint8Array, forceOverwrite: boolean): void {
     if (this.exists(id) && !forceOverwrite) return;
-    this.stored.set(id, { manifest: '', bytes });
+    // Gateway uploads are not compiled by the emulator (only the 0.4 path models that).
+    this.stored.set(id, { manifest: '', bytes, hasRun: true });
   }
 
   /** The uploaded bytes of `id`, if any. */
@@ -123,12 +131,29 @@ export class ProgramStore {
   /**
    * Installs an uploaded program. With `forceOverwrite=false` and an existing program of the
    * same identity the new bytes are silently discarded (the reply is still a success).
+   * Bytes that are not a component are refused with the compile failure, yet stay
+   * registered (check_program `true`, every launch refused with the same text), as the real
+   * engine does. `compile: false` (gateway generations) stores the bytes unchecked.
    */
-  install(manifest: string, bytes: Uint8Array, forceOverwrite: boolean): { ok: true } | { ok: false; error: string } {
+  install(
+    manifest: string,
+    bytes: Uint8Array,
+    forceOverwrite: boolean,
+    options: { compile?: boolean } = {},
+  ): { ok: true } | { ok: false; error: string } {
     const identity = manifestProgramId(manifest);
     if ('error' in identity) return { ok: false, error: identity.error };
     if (this.exists(identity.id) && !forceOverwrite) return { ok: true };
-    this.stored.set(identity.id, { manifest, bytes });
+    if (options.compile === false) {
+      this.stored.set(identity.id, { manifest, bytes, hasRun: true });
+      return { ok: true };
+    }
+    const component = checkComponent(bytes);
+    if (!component.ok) {
+      this.stored.set(identity.id, { manifest, bytes, compileError: PIE_TEXT.compileFailed, hasRun: false });
+      return { ok: false, error: PIE_TEXT.compileFailed };
+    }
+    this.stored.set(identity.id, { manifest, bytes, hasRun: component.exports.some(isRunExport) });
     return { ok: true };
   }
 }

@@ -38,7 +38,8 @@ export const PIE_TEXT = {
   workflowDetached: 'Workflow detached',
   signalError: 'Signal',
   cancelledError: 'cancelled',
-  noRunFunction: "No 'run' function found",
+  noRunInterface: "No 'run' interface found",
+  compileFailed: 'Failed to compile WASM: failed to parse WebAssembly module',
   loopLimit: 'Loop exceeded 1000 iterations',
 } as const;
 
@@ -127,6 +128,19 @@ export function invalidManifest(detail: string): string {
 }
 
 /**
+ * `Failed to download manifest from <url>: error sending request for url (<url>)`: the
+ * registry could not be reached (the real engine's text when nothing listens there).
+ *
+ * @example
+ * ```ts
+ * registryUnreachable('http://127.0.0.1:9/api/v1/inferlets/x/1.0.0/manifest');
+ * ```
+ */
+export function registryUnreachable(url: string): string {
+  return `Failed to download manifest from ${url}: error sending request for url (${url})`;
+}
+
+/**
  * `Failed to download manifest: <url> returned 404 Not Found` (an unknown program).
  *
  * @example
@@ -184,4 +198,17 @@ export function noClientSession(processId: string): string {
  */
 export function mcpServerNotRegistered(name: string): string {
   return `MCP server '${name}' not registered`;
+}
+
+/**
+ * The emulator's own error event for an uploaded component with a `run` export but no code
+ * registered for it (the emulator cannot run WebAssembly; no real engine says this).
+ *
+ * @example
+ * ```ts
+ * noInferletCode('echo@1.0.0'); // => 'PieEmulator has no code for echo@1.0.0: register it with registerInferlet'
+ * ```
+ */
+export function noInferletCode(programId: string): string {
+  return `PieEmulator has no code for ${programId}: register it with registerInferlet`;
 }

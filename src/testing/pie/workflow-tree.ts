@@ -1,6 +1,7 @@
 // Workflow expression trees (protocol reference 2.7): parsing with serde-like error details,
 // truthiness and the input built for a `process` node.
 import { ClientError } from '../../model/errors.js';
+import { formatSerdeJsonError, serdeJsonError } from '../serde-json-error.js';
 
 /** Any JSON value. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -88,8 +89,8 @@ function parseNode(value: Json): WorkflowNode {
 
 /**
  * Parses a submitted workflow document. Throws `WorkflowParseError` whose message is the
- * detail of `Invalid workflow JSON: <detail>` (JSON syntax errors carry the JSON parser's
- * text; the wording of serde's messages is approximated).
+ * detail of `Invalid workflow JSON: <detail>` (JSON syntax errors in serde_json's words and
+ * positions, see `serde-json-error.ts`; the wording of serde's data errors is approximated).
  *
  * @example
  * ```ts
@@ -97,13 +98,9 @@ function parseNode(value: Json): WorkflowNode {
  * ```
  */
 export function parseWorkflow(json: string): WorkflowNode {
-  let document: Json;
-  try {
-    document = JSON.parse(json) as Json;
-  } catch (error) {
-    throw new WorkflowParseError((error as Error).message);
-  }
-  return parseNode(document);
+  const syntax = serdeJsonError(json);
+  if (syntax) throw new WorkflowParseError(formatSerdeJsonError(syntax));
+  return parseNode(JSON.parse(json) as Json);
 }
 
 /**

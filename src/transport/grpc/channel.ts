@@ -3,6 +3,7 @@ import { FrontendClient } from '../../gen/flame/v1/frontend.js';
 import { GrpcStatusCode, flameErrorFromStatus } from '../../model/flame/errors.js';
 import { type BackoffPolicy, defaultBackoffPolicy } from '../backoff.js';
 import type { ConnectionState } from '../connection-state.js';
+import { CancelPacer, type CancelPacing } from './cancel-pacer.js';
 import { flameGrpcChannelOptions } from './channel-options.js';
 import { channelConnectivity } from './channel-state.js';
 import { flameChannelCredentials } from './credentials.js';
@@ -28,6 +29,15 @@ export interface FlameChannelOptions {
   readonly scheduler?: SchedulerLike;
   /** Random source for backoff jitter, [0, 1). Default `Math.random`. */
   readonly random?: () => number;
+  /**
+   * Paces the resets of cancelled streams (`CancelPacing`, e.g. `DEFAULT_CANCEL_PACING`);
+   * default (undefined or false): each is reset at once. A mass unsubscribe can trip the
+   * server's rapid-reset defence, which closes the connection; the calls on it are then
+   * recovered like after any dropped connection (watches resume, reads retry, CreateTask
+   * reconciles), so pacing is only worth it against a server that resets connections at a
+   * known rate (docs/reliability.md has the measurements).
+   */
+  readonly cancelPacing?: CancelPacing | false;
 }
 
 /**
@@ -56,6 +66,14 @@ export class FlameChannel {
   readonly frontend: FrontendClient;
   /** The connection state; replays the current one, completes after `closed`. */
   readonly state$: Observable<ConnectionState>;
+  /** Reconnect pacing; also paces the retries of idempotent reads (`unaryCall`). */
+  readonly backoff: BackoffPolicy;
+  /** Where the channel's delays run. */
+  readonly scheduler: SchedulerLike;
+  /** Random source for jitter. */
+  readonly random: () => number;
+  /** Paces stream cancellations (`serverStreamCall` hands its cancels to it); undefined when pacing is off. */
+  readonly cancelPacer: CancelPacer | undefined;
 
   readonly #state = new ReplaySubject<ConnectionState>(1);
   readonly #stateSubscription: Subscription;
@@ -71,6 +89,10 @@ export class FlameChannel {
     checkPositiveInteger('keepaliveTimeoutMs', options.keepaliveTimeoutMs);
     const credentials = flameChannelCredentials(this.parsedEndpoint, options);
     const policy = options.backoff ?? defaultBackoffPolicy;
+    this.backoff = policy;
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.random = options.random ?? Math.random;
+    this.cancelPacer = options.cancelPacing ? new CancelPacer(options.cancelPacing) : undefined;
     this.frontend = new FrontendClient(
       this.parsedEndpoint.target,
       credentials,
@@ -149,6 +171,7 @@ export class FlameChannel {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.cancelPacer?.flush();
     for (const call of [...this.#runningCalls]) call.cancel();
     this.#runningCalls.clear();
     this.frontend.close();

@@ -1,6 +1,7 @@
 import { type CallOptions, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { type FlameError, flameErrorFromStatus } from '../../model/flame/errors.js';
 import { FlameTransportOptionError } from './errors.js';
+import { isConnectionLossStatus } from './idempotent-reads.js';
 import { FLAME_FRONTEND_METHODS } from './frontend-06.js';
 
 export { FLAME_FRONTEND_METHODS, FrontendService06, FrontendService07 } from './frontend-06.js';
@@ -172,7 +173,8 @@ export function startWithoutCallerStack<T>(start: () => T): T {
 }
 
 /**
- * The typed error for a failed call's status.
+ * The typed error for a failed call's status. A connection loss that grpc-js reports as
+ * INTERNAL (`isConnectionLossStatus`) becomes `FlameUnavailableError` (retryable).
  *
  * @example
  * ```ts
@@ -181,6 +183,9 @@ export function startWithoutCallerStack<T>(start: () => T): T {
  * ```
  */
 export function flameErrorFromServiceError(error: Pick<ServiceError, 'code' | 'details'>, rpcName: string): FlameError {
-  return flameErrorFromStatus({ code: error.code, details: error.details ?? '', method: rpcName });
+  const code = isConnectionLossStatus(error) ? UNAVAILABLE : error.code;
+  return flameErrorFromStatus({ code, details: error.details ?? '', method: rpcName });
 }
+
+const UNAVAILABLE = 14;
 

@@ -126,8 +126,23 @@ class OpenStream<M, T> implements Unsubscribable {
   }
 
   unsubscribe(): void {
+    if (this.#finished) {
+      this.channel.untrackCall(this.stream);
+      return;
+    }
+    // Paced (see `CancelPacing`): a mass unsubscribe must not trip the server's
+    // rapid-reset defence. Until its turn the stream stays tracked, so `close()` still
+    // cancels it, and what it receives goes to the closed subscriber, which ignores it.
+    const pacer = this.channel.cancelPacer;
+    if (pacer) pacer.cancel(this);
+    else this.cancelNow();
+  }
+
+  /** Resets the stream now, unless it ended meanwhile. */
+  cancelNow(): void {
     this.channel.untrackCall(this.stream);
     if (this.#finished) return;
+    this.#finished = true;
     // The CANCELLED status that follows arrives as an 'error' event; the listener stays
     // attached (an EventEmitter 'error' without a listener would throw), and the closed
     // subscriber ignores it.

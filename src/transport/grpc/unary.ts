@@ -3,6 +3,8 @@ import { abortable } from '../../interop/abortable.js';
 import { Observable, identity } from 'rxjs';
 import type { FlameChannel } from './channel.js';
 import { FlameChannelClosedError } from './errors.js';
+import { isIdempotentRead } from './idempotent-reads.js';
+import { retryingRead } from './retrying-read.js';
 import {
   type FlameCallOptions,
   type FlameRequest,
@@ -20,6 +22,8 @@ import {
  * `flameErrorFromStatus`. Unsubscribing before the answer cancels the call on the wire
  * (the resulting CANCELLED status is not reported). The call waits for a down channel
  * unless `waitForReady: false`; `deadlineMs` bounds it (`FlameDeadlineExceededError`).
+ * Reads (`isIdempotentRead`) that fail with UNAVAILABLE, e.g. sent the instant the server
+ * died, are sent again after the channel's backoff delay, within the same deadline.
  *
  * @example
  * ```ts
@@ -52,6 +56,20 @@ export function unaryCall<K extends FlameUnaryMethodName>(
  * ```
  */
 export function unaryCallMapped<K extends FlameUnaryMethodName, T>(
+  channel: FlameChannel,
+  method: K,
+  request: FlameRequest<K>,
+  options: FlameCallOptions,
+  project: (response: FlameResponse<K>) => T,
+): Observable<T> {
+  if (isIdempotentRead(method) && options.waitForReady !== false) {
+    return retryingRead(channel, options, (attemptOptions) => unaryAttempt(channel, method, request, attemptOptions, project));
+  }
+  return unaryAttempt(channel, method, request, options, project);
+}
+
+/** One call, no retry. */
+function unaryAttempt<K extends FlameUnaryMethodName, T>(
   channel: FlameChannel,
   method: K,
   request: FlameRequest<K>,

@@ -10,6 +10,7 @@ import {
   distinctUntilChanged,
   filter,
   map,
+  merge,
   of,
   switchMap,
   take,
@@ -82,6 +83,8 @@ export class PieConnection {
   private readonly readySocket = new BehaviorSubject<WebSocketLike | undefined>(undefined);
   private readonly pushes = new Subject<PiePushFrame>();
   private readonly errors = new Subject<PieProtocolError>();
+  /** One value per frame received, while the heartbeat listens (liveness). */
+  private readonly inbound = new Subject<void>();
   private readonly notices = new Subject<PieServerNotice>();
   private readonly gate = new InboundGate<InboundFrame>((frame) => this.handleFrame(frame));
   private readonly loop: Subscription;
@@ -314,17 +317,20 @@ export class PieConnection {
               heartbeat({
                 ...heartbeatSettings,
                 scheduler: this.scheduler,
-                // A ping queued behind a slow request (run_processes, a compile) cannot be
-                // answered before it (spec 2.3), and a paused socket is not read: both count
-                // as alive rather than as a miss.
+                // Liveness is judged from traffic received: any frame in the round, or the
+                // ping's reply, counts (pending requests prove nothing: a half-open link
+                // leaves them pending forever). Only a request the engine answers after
+                // long work (run_processes, a compile: nothing else is answered before it,
+                // spec 2.3) and a paused socket, which is not read, count as alive.
                 ping: () =>
-                  this.gate.isPaused || this.table.hasNonHeartbeatPending()
+                  this.gate.isPaused || this.table.hasBlockingPending()
                     ? of(true)
-                    : exchange({ table: this.table, sink: socket, messages: [{ type: 'ping' }], heartbeat: true }),
+                    : merge(this.inbound, exchange({ table: this.table, sink: socket, messages: [{ type: 'ping' }], heartbeat: true })),
               }),
           }
         : {}),
       onFrame: (frame, socket) => {
+        if (this.inbound.observed) this.inbound.next();
         // Until the session is ready (authenticating), frames bypass a paused gate so
         // authentication can finish.
         if (socket === this.liveSocket()) this.gate.push(frame);

@@ -44,7 +44,10 @@ export function exchange(options: ExchangeOptions): Observable<PieResponse> {
       },
       onError: (error) => subscriber.error(error),
     });
-    const sending = sendFrames(sink, encodeAll(messages, id), options).subscribe({
+    // The frames are encoded as they are sent, and stop as soon as this request is
+    // unsubscribed, even from inside a progress callback of the first synchronous burst
+    // (before the teardown below is registered).
+    const sending = sendFrames(sink, encodeAll(messages, id, () => subscriber.closed), options).subscribe({
       error: (error: unknown) => {
         table.forget(id);
         subscriber.error(new PieConnectionLostError(`could not send ${first}`, { cause: error }));
@@ -57,8 +60,11 @@ export function exchange(options: ExchangeOptions): Observable<PieResponse> {
   });
 }
 
-function* encodeAll(messages: Iterable<PieRequestMessage>, corrId: number): Generator<Uint8Array> {
-  for (const message of messages) yield encodeRequest(message, corrId);
+function* encodeAll(messages: Iterable<PieRequestMessage>, corrId: number, cancelled: () => boolean): Generator<Uint8Array> {
+  for (const message of messages) {
+    if (cancelled()) return;
+    yield encodeRequest(message, corrId);
+  }
 }
 
 function firstType(messages: Iterable<PieRequestMessage>): string {

@@ -70,6 +70,21 @@ export class RequestTable {
     return false;
   }
 
+  /**
+   * Whether a request the engine answers only after long work is waiting (`run_processes`
+   * waits for its processes, `add_program` compiles): the engine reads nothing else on the
+   * connection meanwhile (spec 2.3), so silence is expected then.
+   *
+   * @example
+   * ```ts
+   * table.hasBlockingPending(); // => false
+   * ```
+   */
+  hasBlockingPending(): boolean {
+    for (const entry of this.pending.values()) if (BLOCKING_REQUESTS.has(entry.request)) return true;
+    return false;
+  }
+
   /** Fails and removes every waiting request. */
   failAll(error: Error): void {
     const entries = [...this.pending.values()];
@@ -77,3 +92,6 @@ export class RequestTable {
     for (const entry of entries) entry.onError(error);
   }
 }
+
+/** Requests after which the engine answers nothing else until it has answered them. */
+const BLOCKING_REQUESTS: ReadonlySet<string> = new Set(['run_processes', 'add_program']);

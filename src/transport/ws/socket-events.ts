@@ -61,7 +61,7 @@ export function socketEvents(factory: WebSocketFactory, url: string, init: WebSo
     const attach = (target: WebSocketLike): void => {
       if (unsubscribed) {
         release(target);
-        target.close();
+        closeSocket(target);
         return;
       }
       socket = target;
@@ -128,11 +128,49 @@ export function socketEvents(factory: WebSocketFactory, url: string, init: WebSo
       unsubscribed = true;
       if (socket) {
         release(socket);
-        socket.close();
+        closeSocket(socket);
       }
     };
   });
 }
+
+/**
+ * How long a closing socket may wait for the peer's close frame before its TCP connection
+ * is destroyed: 50 ms. `ws` would otherwise wait 30 s on a timer that keeps Node alive
+ * (a half-open link, or a paused socket that cannot read the peer's answer).
+ */
+export const CLOSE_GRACE_MS = 50;
+
+/**
+ * Closes a socket: sends the close frame, and destroys the connection if the closing
+ * handshake has not ended within `CLOSE_GRACE_MS` (on an unref'd timer: never keeps Node
+ * alive). `terminate: true` destroys it at once (a link declared dead). Sockets without
+ * `terminate` (browsers) are only closed.
+ *
+ * @example
+ * ```ts
+ * import { closeSocket } from 'flame-pie-rx/pie';
+ * closeSocket(socket, { terminate: true });
+ * ```
+ */
+export function closeSocket(socket: WebSocketLike, options: { readonly terminate?: boolean } = {}): void {
+  if (options.terminate && socket.terminate) {
+    socket.terminate();
+    return;
+  }
+  try {
+    socket.close();
+  } catch {
+    // A socket still connecting may refuse; terminate below.
+  }
+  if (!socket.terminate || socket.readyState === CLOSED) return;
+  const timer = setTimeout(() => {
+    if (socket.readyState !== CLOSED) socket.terminate?.();
+  }, CLOSE_GRACE_MS);
+  (timer as { unref?: () => void }).unref?.();
+}
+
+const CLOSED = 3;
 
 interface NodeEmitter {
   on(event: 'message', listener: (data: unknown, isBinary: boolean) => void): unknown;

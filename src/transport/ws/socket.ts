@@ -25,6 +25,8 @@ export interface WebSocketLike {
   pause?(): void;
   /** `ws` only: start reading again. */
   resume?(): void;
+  /** `ws` only: destroy the TCP connection at once, without the closing handshake. */
+  terminate?(): void;
 }
 
 /** What a connection passes when it opens a socket. */

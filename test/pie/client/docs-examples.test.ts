@@ -14,6 +14,7 @@ import { main as gatewayExample } from '../../../docs/examples/pie-gateway.js';
 import { main as connectTimeExample } from '../../../docs/examples/pie-connect-time.js';
 import { RawPieServer } from '../../transport/ws/helpers/raw-pie-server.js';
 import { encode } from '@msgpack/msgpack';
+import { buildComponent } from '../../../src/testing/pie/component-check.js';
 
 const h = harness();
 afterEach(() => h.cleanup());
@@ -58,14 +59,14 @@ describe('docs/examples/pie-*.ts', () => {
 
   it('pie-programs', async () => {
     const emu = await docsEmulator();
-    const first = await programsExample(emu.url, new Uint8Array(300_000));
+    const first = await programsExample(emu.url, buildComponent({ size: 300_000 }));
     expect(first.greeting).toBe('hello docs');
     expect(first.existedBefore).toBe(true); // registered code counts as a known program
-    // An engine without the program: the example uploads it (the emulator stores the bytes
-    // but has no code to run for them, so the launch then fails as the engine would).
+    // An engine without the program: the example uploads it (the emulator stores the
+    // component but has no code registered to run for it, and says so).
     const fresh = await h.emulator();
-    const noCode = await programsExample(fresh.url, new Uint8Array(300_000)).catch((e: Error) => e.message);
-    expect(noCode).toMatch(/No 'run' function found/);
+    const noCode = await programsExample(fresh.url, buildComponent({ size: 300_000 })).catch((e: Error) => e.message);
+    expect(noCode).toMatch(/PieEmulator has no code for hello@0\.1\.0/);
     const chunks = fresh.received.filter((m) => m.type === 'add_program');
     expect(chunks.map((c) => (c as { chunk_index: number }).chunk_index)).toEqual([0, 1]);
   });

@@ -2,10 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { firstValueFrom, lastValueFrom, tap, toArray } from 'rxjs';
 import { harness } from './helpers.js';
 import { PieFileError, PieProgramIdError, PieUploadError } from '../../../src/model/pie/errors.js';
 import { hashBlob } from '../../../src/model/pie/hash.js';
+import { buildComponent } from '../../../src/testing/pie/component-check.js';
 
 const h = harness();
 let dir: string;
@@ -17,18 +18,22 @@ afterEach(() => h.cleanup());
 
 const manifest = (name: string, version = '0.1.0') => `[package]\nname = "${name}"\nversion = "${version}"\n`;
 
+/** A valid WebAssembly component of exactly `length` bytes (the emulator refuses anything else). */
 function bytes(length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = (i * 31 + 7) & 0xff;
-  return out;
+  return buildComponent({ size: length });
 }
 
 describe('PieClient programs', () => {
-  it('uploads a 0-byte program as one empty chunk', async () => {
+  it('uploads a 0-byte program as one empty chunk; the engine refuses it to compile but keeps it registered', async () => {
     const emu = await h.emulator();
     const client = await h.client(emu);
-    const progress = await lastValueFrom(client.addProgram({ wasm: new Uint8Array(0), manifest: manifest('empty') }).pipe(toArray()));
+    const progress: unknown[] = [];
+    const error = await lastValueFrom(
+      client.addProgram({ wasm: new Uint8Array(0), manifest: manifest('empty') }).pipe(tap((p) => progress.push(p))),
+    ).catch((e: unknown) => e);
     expect(progress).toEqual([{ sentChunks: 1, totalChunks: 1, sentBytes: 0, totalBytes: 0 }]);
+    expect(error).toBeInstanceOf(PieUploadError);
+    expect((error as PieUploadError).serverMessage).toBe('Failed to compile WASM: failed to parse WebAssembly module');
     const chunks = emu.received.filter((m) => m.type === 'add_program');
     expect(chunks).toHaveLength(1);
     expect(chunks[0]).toMatchObject({ chunk_index: 0, total_chunks: 1, program_hash: hashBlob(new Uint8Array(0)) });
@@ -102,7 +107,7 @@ describe('PieClient programs', () => {
   it('an invalid manifest is a PieUploadError', async () => {
     const emu = await h.emulator();
     const client = await h.client(emu);
-    const error = await lastValueFrom(client.addProgram({ wasm: bytes(10), manifest: 'not = [toml' })).catch((e: unknown) => e);
+    const error = await lastValueFrom(client.addProgram({ wasm: bytes(100), manifest: 'not = [toml' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PieUploadError);
     expect((error as PieUploadError).serverMessage).toMatch(/^Invalid manifest: Failed to parse manifest TOML/);
   });

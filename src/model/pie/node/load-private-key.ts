@@ -32,6 +32,15 @@ async function readKeyFile(path: string): Promise<string> {
     return await readFile(expanded, 'utf8');
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    throw new PieKeyError(`cannot read private key file ${expanded}${typeof code === 'string' ? ` (${code})` : ''}`);
+    throw new PieKeyError(`cannot read private key file ${shownKeyPath(expanded)}${typeof code === 'string' ? ` (${code})` : ''}`);
   }
+}
+
+/**
+ * A key path as it may appear in an error: key material passed where a path belongs (PEM
+ * text, a base64 body) is never echoed, only described.
+ */
+function shownKeyPath(path: string): string {
+  const looksLikeKey = path.length > 512 || /[\r\n]|-----BEGIN|PRIVATE KEY/.test(path) || /[A-Za-z0-9+/=]{32,}/.test(path);
+  return looksLikeKey ? `(${path.length} characters that look like key material, not a path; not shown)` : path;
 }

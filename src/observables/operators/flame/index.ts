@@ -5,3 +5,5 @@ export * from './until-terminal.js';
 export * from './task-output.js';
 export * from './run-all.js';
 export * from './resubmit-failed-tasks.js';
+export { admittedOnce } from './admission.js';
+export * from './follow-created.js';

@@ -1,9 +1,16 @@
-import { Observable, ObservableInput, OperatorFunction, from, ignoreElements, mergeMap, tap } from 'rxjs';
+import { Observable, ObservableInput, OperatorFunction } from 'rxjs';
 import { InvalidOptionsError } from './invalid-options-error.js';
+import { runAllInto } from './run-all-merge.js';
 
 /** Options of `runAll`. */
 export interface RunAllOptions {
-  /** How many inner Observables run at once; a positive integer or `Infinity`. Default 16. */
+  /**
+   * How many inputs are being submitted at once: a positive integer or `Infinity`.
+   * Default 64. A task submission (`invoke`, `run`, `runTask`, and the same methods of a
+   * client or session) counts only until the server has answered its CreateTask; it is
+   * then followed to its end without holding a slot, so the server's queue stays full.
+   * Any other inner Observable counts until it ends (like `mergeMap`'s concurrency).
+   */
   readonly concurrency?: number;
   /**
    * `true` (default): results come out in input order, each as soon as every earlier
@@ -15,7 +22,7 @@ export interface RunAllOptions {
 }
 
 /**
- * Default concurrency of `runAll`.
+ * Default concurrency of `runAll`: CreateTask calls in flight at once.
  *
  * @example
  * ```ts
@@ -23,15 +30,23 @@ export interface RunAllOptions {
  * runAll((n: number) => session.invoke(n, codecs), { concurrency: DEFAULT_RUN_ALL_CONCURRENCY * 2 });
  * ```
  */
-export const DEFAULT_RUN_ALL_CONCURRENCY = 16;
+export const DEFAULT_RUN_ALL_CONCURRENCY = 64;
 
 /**
  * Maps every input to an inner Observable (typically a task submission such as
- * `session.invoke(input)`) and runs at most `concurrency` of them at once. With
- * `ordered: true` the results keep the input order; with `false` they come as they
- * finish. An error of any inner Observable (or of the source) errors the output and
- * unsubscribes every other running inner Observable. Completes when the source and every
- * inner Observable have completed.
+ * `session.invoke(input)`) and runs them as a pipeline that keeps the server busy: at
+ * most `concurrency` submissions wait for their CreateTask at once, and every created
+ * task is followed to its end while the next ones are created. Inner Observables that
+ * are not task submissions run at most `concurrency` at once. With `ordered: true` the
+ * results keep the input order; with `false` they come as they finish. An error of any
+ * inner Observable (or of the source) errors the output and unsubscribes every other
+ * running inner Observable. Completes when the source and every inner Observable have
+ * completed.
+ *
+ * A submission is recognised when its CreateTask is subscribed synchronously within the
+ * inner Observable's subscription (true of `invoke(...)` and of it behind operators such
+ * as `map`, `retry` or `defer`); one that creates its task later (after a `delay`, in a
+ * `switchMap` on another call) holds its slot until it ends.
  *
  * With `ordered: true` a slow early input holds back (buffers) the results of the inputs
  * after it; it does not hold back their execution.
@@ -52,43 +67,6 @@ export function runAll<I, R>(
   if (!(concurrency === Number.POSITIVE_INFINITY || (Number.isInteger(concurrency) && concurrency >= 1))) {
     throw new InvalidOptionsError('concurrency', `expected a positive integer or Infinity, got ${String(concurrency)}`);
   }
-  if (options.ordered === false) {
-    return (source) => source.pipe(mergeMap((input, index) => from(project(input, index)), concurrency));
-  }
-  return (source) => new Observable<R>((subscriber) => {
-    // Results of inputs whose turn has not come yet, by input index.
-    const pending = new Map<number, { values: R[]; done: boolean }>();
-    let head = 0;
-    const flush = (): void => {
-      for (let slot = pending.get(head); slot !== undefined; slot = pending.get(head)) {
-        const values = slot.values;
-        slot.values = [];
-        for (const value of values) subscriber.next(value);
-        if (!slot.done) return;
-        pending.delete(head);
-        head += 1;
-      }
-    };
-    return source
-      .pipe(
-        mergeMap((input, index) => {
-          const slot = { values: [] as R[], done: false };
-          pending.set(index, slot);
-          return from(project(input, index)).pipe(
-            tap({
-              next: (value) => {
-                slot.values.push(value);
-                if (index === head) flush();
-              },
-              complete: () => {
-                slot.done = true;
-                if (index === head) flush();
-              },
-            }),
-            ignoreElements(),
-          );
-        }, concurrency),
-      )
-      .subscribe({ error: (error: unknown) => subscriber.error(error), complete: () => subscriber.complete() });
-  });
+  const ordered = options.ordered !== false;
+  return (source) => new Observable<R>((subscriber) => runAllInto(source, subscriber, project, concurrency, ordered));
 }

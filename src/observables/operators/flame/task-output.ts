@@ -1,4 +1,4 @@
-import { OperatorFunction, filter, map } from 'rxjs';
+import { Observable, OperatorFunction } from 'rxjs';
 import { TaskCodec, bytesCodec } from '../../../model/flame/codec.js';
 import { Task, isTerminalTaskState } from '../../../model/flame/types.js';
 import { taskFailedErrorOf } from './task-failure.js';
@@ -23,12 +23,24 @@ export function taskOutput(): OperatorFunction<Task, Uint8Array | undefined>;
 export function taskOutput<T>(codec: TaskCodec<T>): OperatorFunction<Task, T>;
 export function taskOutput<T>(codec?: TaskCodec<T>): OperatorFunction<Task, T | Uint8Array | undefined> {
   const decoder: TaskCodec<T | Uint8Array | undefined> = codec ?? bytesCodec;
+  // One operator subscriber (not filter + map): every `invoke` goes through it.
   return (source) =>
-    source.pipe(
-      filter((task) => isTerminalTaskState(task.state)),
-      map((task) => {
-        if (task.state !== 'Succeed') throw taskFailedErrorOf(task);
-        return decoder.decode(task.output);
+    new Observable<T | Uint8Array | undefined>((subscriber) =>
+      source.subscribe({
+        next: (task) => {
+          if (!isTerminalTaskState(task.state)) return;
+          let value: T | Uint8Array | undefined;
+          try {
+            if (task.state !== 'Succeed') throw taskFailedErrorOf(task);
+            value = decoder.decode(task.output);
+          } catch (error) {
+            subscriber.error(error);
+            return;
+          }
+          subscriber.next(value);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
       }),
     );
 }

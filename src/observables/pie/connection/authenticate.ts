@@ -35,7 +35,8 @@ export const ALREADY_AUTHENTICATED_RESULT = 'Already authenticated';
 export const CHALLENGE_BYTES = 48;
 
 function authFailure(response: PieResponse, secrets: string[]): PieAuthError {
-  return new PieAuthError(typeof response.result === 'string' ? response.result : 'refused', { secrets });
+  if (typeof response.result !== 'string') return new PieAuthError('refused without a reason', { secrets, clientCheck: true });
+  return new PieAuthError(response.result, { secrets });
 }
 
 /**
@@ -107,12 +108,14 @@ export function authenticate(
           if (credentials.kind !== 'key') {
             throw new PieAuthError(
               `the engine requires public-key authentication for user '${username}', but no key was given`,
+              { clientCheck: true },
             );
           }
           const challenge = decodeBase64(response.result);
           if (!challenge || challenge.length !== CHALLENGE_BYTES) {
             throw new PieAuthError(
               `the engine sent a malformed challenge for user '${username}' (expected ${CHALLENGE_BYTES} bytes of standard base64)`,
+              { clientCheck: true },
             );
           }
           return from(credentials.signer.sign(challenge)).pipe(

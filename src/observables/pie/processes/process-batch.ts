@@ -67,7 +67,7 @@ export function runProcesses(
 ): Observable<string[]> {
   return new Observable<string[]>((subscriber) => {
     parseProgramId(inferlet);
-    const budgets = tokenBudgets(options.tokenBudgets, inputs.length);
+    const budgets = tokenBudgets(options.tokenBudgets, inputs.length, 'run_processes');
     return context.connection
       .request(
         {

@@ -7,6 +7,7 @@ import type { PieClientContext } from '../connection/client-context.js';
 import type { ProcessRoute } from './process-route.js';
 import type { UploadProgress } from '../programs/programs.js';
 import { okResult } from '../connection/responses.js';
+import { processIdleTimeout } from '../../operators/pie/process-idle-timeout.js';
 import { toPausingAsyncIterable } from './pausing-async-iterable.js';
 import type { BoundedAsyncIterable, ToAsyncIterableOptions } from './to-async-iterable.js';
 
@@ -77,19 +78,23 @@ function sendWhenAttached(
 
 /**
  * Builds the handle of a process whose events arrive on `route` (no route: a process
- * launched without capture, whose `events$` is empty).
+ * launched without capture, whose `events$` is empty). With `idleTimeoutMs`, each
+ * subscription to `events$` fails with `PieIdleTimeoutError` after that long without an event.
  *
  * @example
  * ```ts
- * const process = createProcessHandle(context, route.id, route);
+ * const process = createProcessHandle(context, route.id, route, { idleTimeoutMs: 30_000 });
  * ```
  */
 export function createProcessHandle(
   context: PieClientContext,
   id: string,
   route: ProcessRoute | undefined,
+  options: { idleTimeoutMs?: number | undefined } = {},
 ): PieProcess {
-  const events$ = route ? route.events$ : EMPTY;
+  const routed = route ? route.events$ : EMPTY;
+  const events$ =
+    options.idleTimeoutMs === undefined ? routed : routed.pipe(processIdleTimeout(options.idleTimeoutMs, { processId: id }));
   return {
     id,
     events$,

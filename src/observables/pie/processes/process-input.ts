@@ -1,4 +1,4 @@
-import { PieError } from '../../../model/pie/errors.js';
+import { PieError, PieRequestError } from '../../../model/pie/errors.js';
 import type { PieUint } from '../../../transport/ws/messages.js';
 
 /**
@@ -15,7 +15,13 @@ import type { PieUint } from '../../../transport/ws/messages.js';
 export function encodeProcessInput(input: unknown): string {
   if (typeof input === 'string') return input;
   if (input === undefined) return '{}';
-  const text = JSON.stringify(input);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(input);
+  } catch (error) {
+    // A circular structure, a BigInt, a throwing toJSON: never the raw TypeError.
+    throw new PieError(`process input cannot be sent as JSON: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, { cause: error });
+  }
   if (text === undefined) throw new PieError(`process input of type ${typeof input} cannot be sent as JSON`);
   return text;
 }
@@ -37,17 +43,26 @@ export function tokenBudget(value: number | null | undefined): PieUint | undefin
 }
 
 /**
- * Checks one budget per input (`null`: none for that input); the lengths must match.
+ * Checks one budget per input (`null`: none for that input); the lengths must match, or
+ * `PieRequestError` of `request` with the engine's own wording is raised before sending
+ * (what the engine's check would answer; `serverMessage` unset, as no engine said it).
  *
  * @example
  * ```ts
  * tokenBudgets([10, null], 2); // => [10, null]
+ * tokenBudgets([1], 2); // throws PieRequestError 'launch_processes failed: token_budgets length 1 does not match inputs length 2'
  * ```
  */
-export function tokenBudgets(values: readonly (number | null)[] | undefined, inputs: number): (PieUint | null)[] | undefined {
+export function tokenBudgets(
+  values: readonly (number | null)[] | undefined,
+  inputs: number,
+  request: 'launch_processes' | 'run_processes' = 'launch_processes',
+): (PieUint | null)[] | undefined {
   if (values === undefined) return undefined;
   if (values.length !== inputs) {
-    throw new PieError(`token budgets length ${values.length} does not match inputs length ${inputs}`);
+    throw new PieRequestError(request, `token_budgets length ${values.length} does not match inputs length ${inputs}`, {
+      clientCheck: true,
+    });
   }
   return values.map((value) => tokenBudget(value) ?? null);
 }

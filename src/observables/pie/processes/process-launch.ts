@@ -13,6 +13,7 @@ import { launchUncaptured } from './launch-uncaptured.js';
 import { isGateway } from '../../../transport/ws/generations.js';
 import type { ReleasePolicy } from './process-route.js';
 import { okResult } from '../connection/responses.js';
+import { checkTimeout } from '../../../transport/ws/connection-options.js';
 
 /** Options of `launch` / `launchProcess`. */
 export interface LaunchOptions extends GenerationLaunchOptions {
@@ -32,6 +33,14 @@ export interface LaunchOptions extends GenerationLaunchOptions {
   readonly onUnsubscribe?: ReleasePolicy;
   /** Timeout of the launch request (the first launch of a program compiles it). */
   readonly timeoutMs?: number;
+  /**
+   * Fail the process's event stream with `PieIdleTimeoutError` when no event arrived for
+   * this many ms (from subscribing, then from each event); the process is then released
+   * with `onUnsubscribe`. Off by default. Why: a 0.4 engine sometimes leaves a launch on a
+   * fresh connection silent for ever (1–15 % of launches on a loaded machine, an engine
+   * defect); without a timeout the stream waits for ever. See `processIdleTimeout`.
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 function processIdFromResult(result: string): string {
@@ -63,8 +72,10 @@ export function launchRequest(
   idsOf: (result: string) => string[],
   capture: boolean,
   releasePolicy: ReleasePolicy,
+  idleTimeoutMs?: number,
 ): Observable<PieProcess[]> {
   return new Observable<PieProcess[]>((subscriber) => {
+    if (idleTimeoutMs !== undefined) checkTimeout(idleTimeoutMs, 'idleTimeoutMs');
     let wanted = true;
     context.connection
       .request(message, { timeoutMs })
@@ -82,7 +93,7 @@ export function launchRequest(
           const handles = ids.map((id) => {
             const route = capture ? context.router.open(id, { session, releasePolicy }) : undefined;
             if (route && !wanted) route.release();
-            return createProcessHandle(context, id, route);
+            return createProcessHandle(context, id, route, { idleTimeoutMs });
           });
           subscriber.next(handles);
           subscriber.complete();
@@ -131,6 +142,7 @@ export function launch(
           (result) => [result],
           true,
           releasePolicy,
+          options.idleTimeoutMs,
         )
       : launchRequest(
           context,
@@ -145,6 +157,7 @@ export function launch(
           parseStringArray,
           false,
           releasePolicy,
+          options.idleTimeoutMs,
         );
     return request.pipe(map((handles) => handles[0] as PieProcess)).subscribe(subscriber);
   });
@@ -179,7 +192,9 @@ export function launchProcess(
  * `attach_process`: follows a running process launched elsewhere (or without capture).
  * The id is validated and normalised locally (`PieProcessIdError`); a process this client
  * already follows is shared without asking the engine (which would answer `Process not
- * found` to its own attached connection, spec 2.4.9).
+ * found` to its own attached connection, spec 2.4.9), and so is one it launched that has
+ * ended while its events are still queued on the handle (the engine has forgotten it; the
+ * events are here). As with any shared route, the first subscriber takes the queued events.
  *
  * @example
  * ```ts
@@ -189,13 +204,13 @@ export function launchProcess(
 export function attachProcess(
   context: PieClientContext,
   processId: string,
-  options: Pick<LaunchOptions, 'onUnsubscribe' | 'timeoutMs'> = {},
+  options: Pick<LaunchOptions, 'onUnsubscribe' | 'timeoutMs' | 'idleTimeoutMs'> = {},
 ): Observable<PieProcess> {
   return new Observable<PieProcess>((subscriber) => {
     const id = normalizeProcessId(processId);
-    const existing = context.router.get(id);
-    if (existing && !existing.ended) {
-      subscriber.next(createProcessHandle(context, id, existing));
+    const existing = context.router.followed(id);
+    if (existing) {
+      subscriber.next(createProcessHandle(context, id, existing, { idleTimeoutMs: options.idleTimeoutMs }));
       subscriber.complete();
       return undefined;
     }
@@ -206,6 +221,7 @@ export function attachProcess(
       () => [id],
       true,
       options.onUnsubscribe ?? 'detach',
+      options.idleTimeoutMs,
     )
       .pipe(map((handles) => handles[0] as PieProcess))
       .subscribe(subscriber);

@@ -94,6 +94,11 @@ export class ProcessRoute {
     return this.subscribers.size;
   }
 
+  /** Events queued for the first subscriber of `events$` (the terminal one included). */
+  get queuedCount(): number {
+    return this.pending.length;
+  }
+
   /** Hands one event to the subscribers (or the queue). Returns false once the route has ended. */
   deliver(event: ProcessEvent): boolean {
     if (this.ended) return false;

@@ -8,6 +8,12 @@ import { BoundedIdSet } from './bounded-id-set.js';
 import { OrphanBuffer } from './orphan-buffer.js';
 import { ProcessRoute, type ProcessRouteOptions, type ReleasePolicy } from './process-route.js';
 
+/**
+ * Ended routes kept for an attach while their events wait for a first subscriber. Small on
+ * purpose: each holds its queued events, which a dropped handle would otherwise free.
+ */
+const UNDRAINED_CAPACITY = 256;
+
 /** Limits of a `ProcessEventRouter`. */
 export interface ProcessEventRouterOptions {
   /** Events kept for ids nobody has claimed (workflow children, early arrivals). Default 1024. */
@@ -37,7 +43,16 @@ export interface ProcessEventRouterOptions {
  */
 export class ProcessEventRouter {
   private readonly routes = new Map<string, ProcessRoute>();
+  /** Ended routes whose events nobody has taken yet, so an attach can still be served (bounded). */
+  private readonly undrained = new Map<string, ProcessRoute>();
   private readonly finished: BoundedIdSet;
+  /**
+   * The process id of the last routed frame as it arrived, and its canonical form. Events
+   * come in runs of one process: reusing the canonical string skips the id's check and lets
+   * the lookups below reuse its cached hash instead of hashing every frame's fresh copy.
+   */
+  private lastWireId: string | undefined = undefined;
+  private lastId = '';
   private readonly orphans: OrphanBuffer<ProcessEvent>;
   private readonly files: FileAssembler;
   private readonly unclaimedSubject = new Subject<ProcessEvent>();
@@ -91,6 +106,20 @@ export class ProcessEventRouter {
     return this.routes.get(processId);
   }
 
+  /**
+   * The route this client can serve an attach from: a live one, or one whose process has
+   * ended while its events are still queued for a first subscriber (the engine no longer
+   * knows the process, but every event of it is here).
+   */
+  followed(processId: string): ProcessRoute | undefined {
+    const live = this.routes.get(processId);
+    if (live && !live.ended) return live;
+    const ended = this.undrained.get(processId);
+    if (ended && ended.queuedCount > 0) return ended;
+    this.undrained.delete(processId);
+    return undefined;
+  }
+
   /** Every route that has not ended. */
   liveRoutes(): ProcessRoute[] {
     return [...this.routes.values()].filter((route) => !route.ended);
@@ -116,11 +145,16 @@ export class ProcessEventRouter {
   /** Routes one server push frame. */
   dispatch(frame: PieProcessEventFrame | PieFileFrame): void {
     let id: string;
-    try {
-      id = normalizeProcessId(frame.process_id);
-    } catch (error) {
-      this.report(new PieProtocolError(`${frame.type} frame with an invalid process id`, { cause: error }));
-      return;
+    if (frame.process_id === this.lastWireId) id = this.lastId;
+    else {
+      try {
+        id = normalizeProcessId(frame.process_id);
+      } catch (error) {
+        this.report(new PieProtocolError(`${frame.type} frame with an invalid process id`, { cause: error }));
+        return;
+      }
+      this.lastWireId = frame.process_id;
+      this.lastId = id;
     }
     if (this.finished.has(id)) return;
     const event = frame.type === 'file' ? this.assemble(id, frame) : this.decode(id, frame);
@@ -171,6 +205,14 @@ export class ProcessEventRouter {
 
   private release(route: ProcessRoute): void {
     if (this.routes.get(route.id) === route) this.routes.delete(route.id);
+    if (route.ended && route.queuedCount > 0) {
+      this.undrained.delete(route.id);
+      this.undrained.set(route.id, route);
+      for (const id of this.undrained.keys()) {
+        if (this.undrained.size <= UNDRAINED_CAPACITY) break;
+        this.undrained.delete(id);
+      }
+    }
     this.ignore(route.id);
   }
 

@@ -1,4 +1,4 @@
-import { Observable, defer, from, map, switchMap } from 'rxjs';
+import { EMPTY, Observable, defer, from, map, switchMap, throwError } from 'rxjs';
 import { chunkBlob } from '../../../model/pie/chunks.js';
 import { PieProtocolError, PieUploadError } from '../../../model/pie/errors.js';
 import { hashBlob } from '../../../model/pie/hash.js';
@@ -46,6 +46,12 @@ export interface UploadProgress {
   readonly totalChunks: number;
   readonly sentBytes: number;
   readonly totalBytes: number;
+  /**
+   * Present (2) only on the events of the automatic retry of an abandoned upload (see
+   * `addProgram`): the upload started again from the first chunk, so a progress display
+   * should restart rather than read the lower count as going backwards.
+   */
+  readonly attempt?: number;
 }
 
 const encoder = new TextEncoder();
@@ -124,7 +130,10 @@ const ABANDONED_UPLOAD = /^Out-of-order chunk: expected \d+, got 0$/;
  * carrying the engine's text (e.g. `upload exceeds max_upload_mb cap of 1 MiB`). If an
  * earlier upload of the same bytes was abandoned on this connection, the engine refuses the
  * first retry with `Out-of-order chunk: expected <k>, got 0` (spec 5.3); that one refusal
- * is followed by one automatic retry, which the engine accepts.
+ * is followed by one automatic retry, which the engine accepts: its progress starts again at
+ * chunk 1 and carries `attempt: 2`. Unsubscribing stops the upload before the next chunk
+ * (even from inside a progress callback); the engine keeps the chunks it got as an
+ * abandoned upload, which the next upload of the same bytes retries past.
  *
  * @example
  * ```ts
@@ -156,7 +165,7 @@ export function addProgram(
           onInstalled?.(reply.programId ?? manifestProgramId(text));
           return true;
         };
-        return uploadFrames(connection, frames, wasm.length, options.timeoutMs, true, accept);
+        return uploadFrames(connection, frames, wasm.length, options.timeoutMs, 1, accept);
       }),
     );
   });
@@ -167,35 +176,32 @@ function uploadFrames(
   frames: AddProgramMessage[],
   totalBytes: number,
   timeoutMs: number | undefined,
-  mayRetry: boolean,
+  attempt: number,
   accept: (result: string) => boolean,
 ): Observable<UploadProgress> {
   return new Observable<UploadProgress>((subscriber) => {
     let sentBytes = 0;
-    let retry: { unsubscribe(): void } | undefined;
-    const upload = connection
+    // Subscribing with `subscriber` itself links the whole request chain to it before any
+    // frame is sent, so an unsubscribe from inside `next` below reaches the frame sender
+    // at once (a separate subscription would only be torn down after the first burst).
+    connection
       .requestFrames(frames, {
         timeoutMs,
         onFrameSent: (index) => {
           sentBytes += frames[index]?.chunk_data.length ?? 0;
-          subscriber.next({ sentChunks: index + 1, totalChunks: frames.length, sentBytes, totalBytes });
+          const progress = { sentChunks: index + 1, totalChunks: frames.length, sentBytes, totalBytes };
+          subscriber.next(attempt > 1 ? { ...progress, attempt } : progress);
         },
       })
-      .subscribe({
-        next(response) {
-          if (response.ok && accept(response.result)) {
-            subscriber.complete();
-          } else if (!response.ok && mayRetry && ABANDONED_UPLOAD.test(response.result)) {
-            retry = uploadFrames(connection, frames, totalBytes, timeoutMs, false, accept).subscribe(subscriber);
-          } else {
-            subscriber.error(new PieUploadError(response.result));
+      .pipe(
+        switchMap((response): Observable<UploadProgress> => {
+          if (response.ok && accept(response.result)) return EMPTY;
+          if (!response.ok && attempt === 1 && ABANDONED_UPLOAD.test(response.result)) {
+            return uploadFrames(connection, frames, totalBytes, timeoutMs, attempt + 1, accept);
           }
-        },
-        error: (error: unknown) => subscriber.error(error),
-      });
-    return () => {
-      upload.unsubscribe();
-      retry?.unsubscribe();
-    };
+          return throwError(() => new PieUploadError(response.result));
+        }),
+      )
+      .subscribe(subscriber);
   });
 }

@@ -190,7 +190,8 @@ export async function gatewayAddProgram(engine: Engine, settings: GatewaySetting
   if (uploaded !== msg.program_hash) return answer(false, programHashMismatch(msg.program_hash, uploaded));
   if (engine.installDelayMs > 0) await engine.sleep(engine.installDelayMs);
   if (settings.profile.addProgram === 'manifest') {
-    const installed = engine.programs.install(outcome.header.manifest, outcome.bytes, outcome.header.forceOverwrite);
+    // Gateways also take script programs (Python): their compile step is not modelled.
+    const installed = engine.programs.install(outcome.header.manifest, outcome.bytes, outcome.header.forceOverwrite, { compile: false });
     return installed.ok ? answer(true, PIE_TEXT.programInstalled) : answer(false, installed.error);
   }
   const base = (msg.file ?? '').split(/[\\/]/).pop() ?? '';

@@ -1,0 +1,93 @@
+import type { FlameChannel } from '../../transport/grpc/channel.js';
+import type { Task } from '../../model/flame/types.js';
+
+/**
+ * What one client knows about the tasks it created in one session, so that a CreateTask
+ * whose outcome is unknown can be matched to the task the server may hold for it:
+ *
+ * - `maxKnownId`: the largest task id any reply or match showed. A task created by a
+ *   request sent after that reply has a larger id (the server numbers tasks in order), so
+ *   an attempt records it as its floor when it is sent.
+ * - `claimed`: ids above some unresolved attempt's floor that belong to a known attempt;
+ *   never matched twice. Cleared whenever no attempt is unresolved (every later floor is
+ *   above them then).
+ */
+export class SessionCreateLedger {
+  maxKnownId = 0n;
+  readonly claimed = new Set<string>();
+  unresolved = 0;
+  /** Reconciliations waiting for the next ListTask, oldest first. */
+  waiting: ((tasks: readonly Task[] | Error) => void)[] = [];
+  /** Whether a ListTask is running for this session. */
+  listing = false;
+
+  /** Records that `id` belongs to an attempt. */
+  claim(id: string): void {
+    this.claimed.add(id);
+    const numeric = numericId(id);
+    if (numeric > this.maxKnownId) this.maxKnownId = numeric;
+  }
+
+  begin(): bigint {
+    this.unresolved += 1;
+    return this.maxKnownId;
+  }
+
+  end(): void {
+    this.unresolved -= 1;
+    if (this.unresolved === 0) this.claimed.clear();
+  }
+
+  /**
+   * The task of `snapshot` that an attempt sent after `floor` with `input` may have
+   * created: same input, id above the floor, not claimed; the lowest such id. Claims it.
+   */
+  match(snapshot: readonly Task[], floor: bigint, input: Uint8Array | undefined): Task | undefined {
+    let best: Task | undefined;
+    let bestId = 0n;
+    for (const task of snapshot) {
+      const id = numericId(task.id);
+      if (id <= floor || this.claimed.has(task.id) || !sameBytes(task.input, input)) continue;
+      if (best === undefined || id < bestId) {
+        best = task;
+        bestId = id;
+      }
+    }
+    if (best) this.claim(best.id);
+    return best;
+  }
+}
+
+/** The ledgers of one channel, by session id (gone with the channel). */
+const ledgers = new WeakMap<FlameChannel, Map<string, SessionCreateLedger>>();
+
+/**
+ * The ledger of `sessionId` on `channel`, made on first use.
+ *
+ * @example
+ * ```ts
+ * createLedger(client.channel, session.id).maxKnownId; // => 0n
+ * ```
+ */
+export function createLedger(channel: FlameChannel, sessionId: string): SessionCreateLedger {
+  let bySession = ledgers.get(channel);
+  if (!bySession) ledgers.set(channel, (bySession = new Map()));
+  let ledger = bySession.get(sessionId);
+  if (!ledger) bySession.set(sessionId, (ledger = new SessionCreateLedger()));
+  return ledger;
+}
+
+function numericId(id: string): bigint {
+  return /^\d+$/.test(id) ? BigInt(id) : 0n;
+}
+
+/** Flame does not tell an empty payload from none. */
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  const x = a ?? EMPTY;
+  const y = b ?? EMPTY;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+const EMPTY = new Uint8Array(0);
