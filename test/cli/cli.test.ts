@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlameEmulator, PieEmulator } from '../../src/testing.js';
+import { FlameEmulator, PieEmulator, buildComponent } from '../../src/testing.js';
 import { ensureBuilt, root } from '../package/built.js';
 
 const run = promisify(execFile);
@@ -175,7 +175,8 @@ describe('flame-pie-rx pie', () => {
   });
 
   it('uploads a program from files', async () => {
-    writeFileSync(join(dir, 'p.wasm'), new Uint8Array(300_000));
+    // A WebAssembly component (the emulator checks programs as the engine compiles them).
+    writeFileSync(join(dir, 'p.wasm'), buildComponent({ size: 300_000 }));
     writeFileSync(join(dir, 'p.toml'), '[package]\nname = "p"\nversion = "0.1.0"\n');
     const result = await cli([...at(), '--json', 'upload', join(dir, 'p.wasm'), join(dir, 'p.toml')]);
     expect(result).toMatchObject({ code: 0 });

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PieClient } from 'flame-pie-rx/pie';
-import { PieEmulator } from 'flame-pie-rx/testing';
+import { PieEmulator, buildComponent } from 'flame-pie-rx/testing';
 export * from './common.js';
 export { PieClient, endAtTerminalEvent } from 'flame-pie-rx/pie';
 
@@ -46,7 +46,8 @@ createInterface({ input: process.stdin }).on('line', (line) => {
 `,
 );
 export const client = await PieClient.connect(url, { username: 'docs' });
-export const wasm = new Uint8Array(1000);
+// A minimal WebAssembly component (the emulator checks what it stores, as the engine compiles it).
+export const wasm = buildComponent();
 export const manifest = '[package]\nname = "hello"\nversion = "0.1.0"\n';
 export const bytes = new TextEncoder().encode('a file');
 export const prompt = 'Hi';
