@@ -3,7 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { CreateSessionRequest, CreateTaskRequest, WatchTaskRequest } from '../src/gen/flame/v1/frontend.js';
 import { Session, Task, TaskState } from '../src/gen/flame/v1/types.js';
-import { FrontendService06 } from '../src/flame.js';
+import { FrontendService06 } from '../src/transport/grpc/frontend-06.js';
 import { pool } from './measure.js';
 
 type RawUnary<Req, Res> = (request: Req, callback: (error: grpc.ServiceError | null, response: Res) => void) => unknown;

@@ -44,7 +44,8 @@ export interface FlameServiceTask {
   readonly input?: Uint8Array;
 }
 
-type MaybeAsync<T> = T | Promise<T> | Observable<T>;
+/** A value, a Promise of it, or an Observable of it. */
+export type MaybeAsync<T> = T | Promise<T> | Observable<T>;
 
 /** The user's service: plain functions; a throw fails the task with its message. */
 export interface FlameService {

@@ -10,6 +10,8 @@ import { FlameConfigError } from './errors.js';
  * loading it costs about as much start-up time as the rest of the Flame client's imports.
  */
 let yaml: typeof Yaml | undefined;
+// The CommonJS build (scripts/build.mjs) replaces `import.meta.url` with the file's own URL.
+// @ts-ignore TS1343: `import.meta` is ESM syntax, reported only by the CommonJS build
 const loadYaml = (): typeof Yaml => (yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
 
 /** TLS settings of one endpoint in the file. */

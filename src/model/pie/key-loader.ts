@@ -1,14 +1,12 @@
-// Node-side private key parsing for keys.ts. This file imports Node and sshpk types only;
-// keys.ts loads the modules themselves with `await import(...)` and passes them in, so the
-// browser bundle never pulls them in statically.
+// Node-side private key parsing for node/load-private-key.ts, which passes node:crypto and
+// sshpk in. Not reachable from the browser entry.
 import type { KeyObject } from 'node:crypto';
 import type * as SshpkModule from 'sshpk';
 import { redactSecrets } from '../errors.js';
 import { PieKeyError } from './errors.js';
 import { opensshEnvelopeProblem } from './openssh-envelope.js';
 
-/** The key types the engine verifies (spec 3.3). */
-export type PieKeyAlgorithm = 'ed25519' | 'ecdsa-p256' | 'ecdsa-p384' | 'rsa';
+import type { PieKeyAlgorithm } from './keys.js';
 
 /** The Node modules key loading needs, passed in by the caller. */
 export interface KeyModules {

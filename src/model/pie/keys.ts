@@ -1,10 +1,11 @@
-// Browser rule: this file must not import `node:*` or `sshpk` statically. Key loading is
-// Node-only and pulls those modules in with `await import(...)` when it runs; browsers
-// build their signer with `signerFromFunction` (e.g. over WebCrypto).
+// Browser rule: this file must not import `node:*` or `sshpk`. Key loading is Node-only
+// (./node/load-private-key.ts, installed by the Node entry); browsers build their signer
+// with `signerFromFunction` (e.g. over WebCrypto).
 import { PieKeyError } from './errors.js';
-import { digestFor, parsePrivateKeyText, type KeyModules, type PieKeyAlgorithm } from './key-loader.js';
+import { needsNode, pieNodeServices } from './platform.js';
 
-export type { PieKeyAlgorithm } from './key-loader.js';
+/** The key types the engine verifies (spec 3.3). */
+export type PieKeyAlgorithm = 'ed25519' | 'ecdsa-p256' | 'ecdsa-p384' | 'rsa';
 
 const ALGORITHMS: readonly PieKeyAlgorithm[] = ['ed25519', 'ecdsa-p256', 'ecdsa-p384', 'rsa'];
 
@@ -49,24 +50,9 @@ export async function loadPrivateKey(options: LoadPrivateKeyOptions): Promise<Pi
   if (passphrase !== undefined && typeof passphrase !== 'string') {
     throw new PieKeyError('the passphrase must be a string');
   }
-  let crypto: typeof import('node:crypto');
-  let sshpkModule: KeyModules['sshpk'];
-  try {
-    crypto = await import('node:crypto');
-    // sshpk is CommonJS: its exports arrive as the namespace's `default`.
-    const imported = (await import('sshpk')) as unknown as { default?: KeyModules['sshpk'] };
-    sshpkModule = imported.default ?? (imported as unknown as KeyModules['sshpk']);
-  } catch {
-    throw new PieKeyError('loading a private key needs Node.js; in a browser use signerFromFunction');
-  }
-  const keyText = text ?? (await readKeyFile(path!));
-  if (typeof keyText !== 'string') throw new PieKeyError('the key `text` must be a string');
-  const loaded = parsePrivateKeyText({ crypto, sshpk: sshpkModule }, keyText, passphrase);
-  const digest = digestFor(loaded.algorithm);
-  return signerFromFunction(loaded.algorithm, loaded.publicKey, async (challenge) => {
-    const signature = crypto.sign(digest, challenge, loaded.keyObject);
-    return new Uint8Array(signature.buffer, signature.byteOffset, signature.byteLength);
-  });
+  const services = pieNodeServices();
+  if (!services) throw new PieKeyError(needsNode('loading a private key'));
+  return services.loadPrivateKey({ path, text, passphrase });
 }
 
 /**
@@ -101,29 +87,4 @@ export function signerFromFunction(
       return signature;
     },
   };
-}
-
-/** Reads a key file, expanding a leading `~` to the home directory. */
-async function readKeyFile(path: string): Promise<string> {
-  if (typeof path !== 'string' || path.length === 0) throw new PieKeyError('the key `path` must be a non-empty string');
-  const fs = await import('node:fs/promises');
-  const os = await import('node:os');
-  const nodePath = await import('node:path');
-  const expanded =
-    path === '~' || path.startsWith('~/') || path.startsWith('~\\') ? nodePath.join(os.homedir(), path.slice(1)) : path;
-  try {
-    return await fs.readFile(expanded, 'utf8');
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    throw new PieKeyError(`cannot read private key file ${shownKeyPath(expanded)}${typeof code === 'string' ? ` (${code})` : ''}`);
-  }
-}
-
-/**
- * A key path as it may appear in an error: key material passed where a path belongs (PEM
- * text, a base64 body) is never echoed, only described.
- */
-function shownKeyPath(path: string): string {
-  const looksLikeKey = path.length > 512 || /[\r\n]|-----BEGIN|PRIVATE KEY/.test(path) || /[A-Za-z0-9+/=]{32,}/.test(path);
-  return looksLikeKey ? `(${path.length} characters that look like key material, not a path; not shown)` : path;
 }

@@ -450,6 +450,21 @@ export class PieClient {
   }
 
   /**
+   * `signal_process` to any process of this user, attached or not (fire-and-forget, spec
+   * 2.4.12; the engine delivers it from any connection); completes once handed to the socket.
+   *
+   * @example
+   * ```ts
+   * client.signalProcess(id, 'stop').subscribe();
+   * ```
+   */
+  signalProcess(processId: string, message: string): Observable<void> {
+    return defer(() =>
+      this.connection.send({ type: 'signal_process', process_id: normalizeProcessId(processId), message }),
+    ).pipe(map(() => undefined));
+  }
+
+  /**
    * `list_processes`: the live processes (this user's on 0.4; every identity's on a
    * pie-server 0.5.2 gateway), read tolerantly: only `id` is sure to be there.
    *

@@ -48,6 +48,8 @@ export interface FlameCallOptions {
    * is down (bounded by the deadline, if any). Default true.
    */
   readonly waitForReady?: boolean;
+  /** Aborting unsubscribes (the call is cancelled on the wire) and errors with the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** The generated definition of a method, with the types of its key. */

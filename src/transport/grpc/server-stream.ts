@@ -1,4 +1,5 @@
 import type { ClientReadableStream, ServiceError } from '@grpc/grpc-js';
+import { abortable } from '../../interop/abortable.js';
 import { Observable, type Subscriber, type Unsubscribable, identity } from 'rxjs';
 import type { FlameChannel } from './channel.js';
 import { FlameChannelClosedError } from './errors.js';
@@ -58,7 +59,7 @@ export function serverStreamCallMapped<K extends FlameServerStreamMethodName, T>
   project: (message: FlameResponse<K>) => T,
 ): Observable<T> {
   const definition = flameMethod(method);
-  return new Observable<T>((subscriber) => {
+  const call$ = new Observable<T>((subscriber) => {
     if (channel.closed) {
       subscriber.error(new FlameChannelClosedError(definition.rpcName));
       return undefined;
@@ -76,6 +77,7 @@ export function serverStreamCallMapped<K extends FlameServerStreamMethodName, T>
     );
     return new OpenStream(channel, stream, subscriber, definition.rpcName, project);
   });
+  return options.signal ? call$.pipe(abortable(options.signal)) : call$;
 }
 
 

@@ -1,4 +1,5 @@
 import type { ClientUnaryCall, ServiceError } from '@grpc/grpc-js';
+import { abortable } from '../../interop/abortable.js';
 import { Observable, identity } from 'rxjs';
 import type { FlameChannel } from './channel.js';
 import { FlameChannelClosedError } from './errors.js';
@@ -76,7 +77,7 @@ function unaryAttempt<K extends FlameUnaryMethodName, T>(
   project: (response: FlameResponse<K>) => T,
 ): Observable<T> {
   const definition = flameMethod(method);
-  return new Observable<T>((subscriber) => {
+  const call$ = new Observable<T>((subscriber) => {
     if (channel.closed) {
       subscriber.error(new FlameChannelClosedError(definition.rpcName));
       return undefined;
@@ -120,5 +121,6 @@ function unaryAttempt<K extends FlameUnaryMethodName, T>(
       if (!finished) running.cancel();
     };
   });
+  return options.signal ? call$.pipe(abortable(options.signal)) : call$;
 }
 

@@ -1,4 +1,5 @@
 import { PieError } from '../../../model/pie/errors.js';
+import { needsNode, pieNodeServices, type PieChildProcess } from '../../../model/pie/platform.js';
 
 /** A JSON-RPC 2.0 error object, as an MCP server returns it and as `mcp_response` relays it. */
 export interface McpErrorObject {
@@ -35,18 +36,11 @@ export const MCP_PROTOCOL_VERSION = '2024-11-05';
  */
 export const MCP_SERVER_ERROR = -32000;
 
-interface ChildLike {
-  stdin: { write(text: string): boolean; end(): void; on(event: 'error', cb: (error: Error) => void): void } | null;
-  stdout: { setEncoding(e: string): void; on(event: 'data', cb: (chunk: string) => void): void } | null;
-  on(event: 'exit', cb: (code: number | null, signal: string | null) => void): void;
-  on(event: 'error', cb: (error: Error) => void): void;
-  kill(signal?: string): boolean;
-  exitCode: number | null;
-}
+type ChildLike = PieChildProcess;
 
 /**
  * A local MCP server spoken to over its stdin/stdout: newline-delimited JSON-RPC 2.0
- * (Node only; `node:child_process` is loaded at the point of use). `start` spawns it and
+ * (Node only; the Node entry installs the process launcher). `start` spawns it and
  * performs the `initialize` handshake (protocol `2024-11-05`) followed by
  * `notifications/initialized`. Requests run concurrently, matched by id; when the process
  * dies every pending and later request fails with code -32000.
@@ -68,12 +62,14 @@ export class StdioMcpServer {
 
   /** Spawns the server and completes the MCP handshake; a failure gives `PieError`. */
   static async start(command: McpServerCommand, clientInfo = { name: 'flame-pie-rx', version: '0.1.0' }): Promise<StdioMcpServer> {
-    const { spawn } = await import('node:child_process');
-    const child = spawn(command.command, [...(command.args ?? [])], {
-      stdio: ['pipe', 'pipe', 'inherit'],
+    const services = pieNodeServices();
+    if (!services) throw new PieError(needsNode('starting a local MCP server'));
+    const child = services.spawn({
+      command: command.command,
+      args: command.args ?? [],
       ...(command.cwd ? { cwd: command.cwd } : {}),
-      env: { ...process.env, ...(command.env ?? {}) },
-    }) as unknown as ChildLike;
+      ...(command.env ? { env: command.env } : {}),
+    });
     const server = new StdioMcpServer(child);
     server.listen();
     try {
@@ -143,11 +139,12 @@ export class StdioMcpServer {
     });
     this.child.on('exit', (code, signal) => this.die(`MCP server exited (${signal ?? `code ${String(code)}`})`));
     this.child.on('error', (error) => this.die(`MCP server failed: ${error.message}`));
-    // A write to a server that stopped reading fails later, as an 'error' on stdin (EPIPE);
-    // unheard, it would be an uncaught exception in the user's process.
-    this.child.stdin?.on('error', (error: Error & { code?: string }) =>
-      this.die(`MCP server stopped reading its input (${error.code ?? error.message})`),
-    );
+    // A server that exits while a request is being written gives EPIPE on its stdin: without
+    // a listener that error would crash the process.
+    // The exit that follows names the reason; a server that only closed its stdin is dead too.
+    this.child.stdin?.on('error', (error: Error & { code?: string }) => {
+      setTimeout(() => this.die(`MCP server stopped reading its input (${error.code ?? error.message})`), 100);
+    });
   }
 
   private onLine(line: string): void {

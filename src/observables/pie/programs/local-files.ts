@@ -1,8 +1,9 @@
 import { PieFileError } from '../../../model/pie/errors.js';
+import { needsNode, pieNodeServices } from '../../../model/pie/platform.js';
 
 /**
- * Reads a local file's bytes (Node only: `node:fs` is loaded at the point of use, so
- * browser bundles never pull it in). A missing or unreadable file gives `PieFileError`.
+ * Reads a local file's bytes (Node only: the Node entry installs the reader, so browser
+ * bundles never pull `node:fs` in). A missing or unreadable file gives `PieFileError`.
  *
  * @example
  * ```ts
@@ -11,10 +12,11 @@ import { PieFileError } from '../../../model/pie/errors.js';
  */
 export async function readLocalFile(path: string): Promise<Uint8Array> {
   try {
-    const fs = await import('node:fs/promises');
-    const buffer = await fs.readFile(path);
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    const services = pieNodeServices();
+    if (!services) throw new PieFileError(needsNode(`reading ${path}`));
+    return await services.readFile(path);
   } catch (error) {
+    if (error instanceof PieFileError) throw error;
     const code = (error as { code?: string }).code;
     throw new PieFileError(`cannot read ${path}${code ? ` (${code})` : ''}`, { cause: error });
   }

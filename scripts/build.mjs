@@ -1,0 +1,22 @@
+// `npm run build`: ESM to dist/esm and CommonJS to dist/cjs (each with declarations and
+// source maps that carry their sources), the CLI made executable.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const tsc = join(root, 'node_modules/typescript/bin/tsc');
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+for (const config of ['tsconfig.build.json', 'tsconfig.cjs.json']) {
+  execFileSync(process.execPath, [tsc, '-p', config], { cwd: root, stdio: 'inherit' });
+}
+// CommonJS has no `import.meta`: its files use their own URL instead.
+for (const entry of readdirSync(join(root, 'dist/cjs'), { recursive: true, withFileTypes: true })) {
+  if (!entry.isFile() || !entry.name.endsWith('.js')) continue;
+  const file = join(entry.parentPath, entry.name);
+  const code = readFileSync(file, 'utf8');
+  if (code.includes('import.meta.url')) writeFileSync(file, code.replaceAll('import.meta.url', "require('node:url').pathToFileURL(__filename).href"));
+}
+writeFileSync(join(root, 'dist/esm/package.json'), '{ "type": "module" }\n');
+writeFileSync(join(root, 'dist/cjs/package.json'), '{ "type": "commonjs" }\n');
+chmodSync(join(root, 'dist/esm/cli/main.js'), 0o755);
