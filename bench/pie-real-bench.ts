@@ -17,7 +17,9 @@ import WebSocket from 'ws';
 import { PieClient } from '../src/pie.js';
 import { installBenchProgram } from './pie-real-program.js';
 
-const PINGS = 500;
+// BENCH_PINGS: pings per round (500 by default); more pings per fresh connection weigh the
+// connection's first, slower requests less.
+const PINGS = Number(process.env['BENCH_PINGS'] ?? 500);
 const EVENTS_N = 2000;
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const IDENTITY = 'default/bench';
@@ -152,8 +154,14 @@ async function main(): Promise<void> {
   };
   const rounds = new Map<string, Round[]>(Object.keys(clients).map((name) => [name, []]));
   for (const run of Object.values(clients)) await run(); // warm-up
+  // The order rotates every round, so no client always follows the same one (the one before
+  // leaves garbage to collect and a busy engine behind).
+  const order = Object.entries(clients);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, run] of Object.entries(clients)) rounds.get(name)!.push(await run());
+    for (let i = 0; i < order.length; i++) {
+      const [name, run] = order[(round + i) % order.length]!;
+      rounds.get(name)!.push(await run());
+    }
   }
   const rows = [...rounds].map(([name, rs]) => ({
     name,

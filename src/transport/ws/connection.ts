@@ -380,6 +380,11 @@ export class PieConnection {
 
   /** A gateway's JSON notice goes to `notices$` (an `error` one also to `errors$`); any other text is a protocol error. */
   private handleText(text: string): void {
+    // A gateway sends this exact text after every answered request: skip JSON.parse for it.
+    if (text === TURN_DONE_TEXT) {
+      this.notices.next(TURN_DONE);
+      return;
+    }
     let notice: PieServerNotice | undefined;
     try {
       const value = JSON.parse(text) as unknown;
@@ -415,3 +420,7 @@ export class PieConnection {
     this.notices.complete();
   }
 }
+
+/** The gateway's per-request notice, byte for byte as the real 0.5 engine sends it. */
+const TURN_DONE_TEXT = '{"type":"turn_done"}';
+const TURN_DONE: PieServerNotice = Object.freeze({ type: 'turn_done' });

@@ -152,6 +152,20 @@ describe('PieConnection over loopback', () => {
     ]);
   });
 
+  it('delivers the exact turn_done text (fast path) and other JSON notices alike on notices$', async () => {
+    const server = await startServer();
+    const connection = connect(server);
+    await firstValueFrom(connection.ready$);
+    const notices = collect(connection.notices$);
+    const errors = collect(connection.errors$);
+    await server.push('{"type":"turn_done"}');
+    await server.push('{ "type": "turn_done" }');
+    await server.push('{"type":"error","message":"bad frame"}');
+    await firstValueFrom(connection.request({ type: 'ping' }));
+    expect(notices).toEqual([{ type: 'turn_done' }, { type: 'turn_done' }, { type: 'error', message: 'bad frame' }]);
+    expect(errors.map((e) => e.detail)).toEqual(['the server refused a frame: bad frame']);
+  });
+
   it('delivers process_event, file and mcp_request pushes on pushes$', async () => {
     const server = await startServer();
     const connection = connect(server);
