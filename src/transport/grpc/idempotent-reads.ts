@@ -30,6 +30,8 @@ const IDEMPOTENT_READS: ReadonlySet<FlameMethodName> = new Set<FlameMethodName>(
   'listSession',
   'listSessions',
   'getTask',
+  'listTask',
+  'listTasks',
 ]);
 
 /**

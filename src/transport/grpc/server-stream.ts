@@ -3,6 +3,8 @@ import { abortable } from '../../interop/abortable.js';
 import { Observable, type Subscriber, type Unsubscribable, identity } from 'rxjs';
 import type { FlameChannel } from './channel.js';
 import { FlameChannelClosedError } from './errors.js';
+import { isIdempotentRead } from './idempotent-reads.js';
+import { retryingRead } from './retrying-read.js';
 import {
   type FlameCallOptions,
   type FlameRequest,
@@ -52,6 +54,22 @@ export function serverStreamCall<K extends FlameServerStreamMethodName>(
  * ```
  */
 export function serverStreamCallMapped<K extends FlameServerStreamMethodName, T>(
+  channel: FlameChannel,
+  method: K,
+  request: FlameRequest<K>,
+  options: FlameCallOptions,
+  project: (message: FlameResponse<K>) => T,
+): Observable<T> {
+  if (isIdempotentRead(method) && options.waitForReady !== false) {
+    // A list read again from the start is safe while nothing of it was emitted; after the
+    // first message a break is the caller's (retryingRead never re-sends then).
+    return retryingRead(channel, options, (attemptOptions) => streamAttempt(channel, method, request, attemptOptions, project));
+  }
+  return streamAttempt(channel, method, request, options, project);
+}
+
+/** One server-stream call, no retry. */
+function streamAttempt<K extends FlameServerStreamMethodName, T>(
   channel: FlameChannel,
   method: K,
   request: FlameRequest<K>,
