@@ -122,7 +122,10 @@ describe('FaultProxy', () => {
     proxy.cutAfter(300);
     c.socket.write(Buffer.alloc(200));
     const how = await c.ended;
-    expect(how).toBe('ECONNRESET');
+    // The proxy resets the connection right after forwarding the last allowed bytes; on
+    // Node 22 the client was seen to read that as an end (the reset overtakes nothing it
+    // still had to read), on Node 20 and 24 as ECONNRESET. Either way it is cut at 300 bytes.
+    expect(['ECONNRESET', 'end']).toContain(how);
     expect(c.received()).toBe(100);
     expect(proxy.connectionCount).toBe(0);
   });
