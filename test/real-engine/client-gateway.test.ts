@@ -12,7 +12,7 @@ import {
   PieUpgradeError,
 } from '../../src/model/pie/errors.js';
 import type { ProcessEvent } from '../../src/model/pie/events.js';
-import { engineUrl } from './engine-url.js';
+import { engineUrl } from './engine-env.js';
 
 const url = engineUrl();
 const clients: PieClient[] = [];

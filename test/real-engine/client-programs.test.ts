@@ -6,8 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { PieClient } from '../../src/observables/pie/pie-client.js';
-import { engineUrl } from './engine-url.js';
-import { engineHasPython } from './engine-env.js';
+import { engineHasPython, engineUrl } from './engine-env.js';
 
 const url = engineUrl();
 const python = engineHasPython();

@@ -12,10 +12,10 @@ import { backoffPolicy } from '../../src/transport/backoff.js';
 import { openWebSocket, type WebSocketLike } from '../../src/transport/ws/socket.js';
 import type { ConnectionState } from '../../src/transport/connection-state.js';
 import { describeConnectionState } from '../../src/transport/connection-state.js';
-import { engineUrl } from './engine-url.js';
-import { type OwnEngine, engineDir, startEngine } from './own-engine.js';
+import { engineUrl } from './engine-env.js';
+import { type OwnEngine, canStartOwnEngine, startOwnEngine } from './own-engine.js';
 
-if (engineUrl() && !engineDir()) {
+if (engineUrl() && !canStartOwnEngine()) {
   // The restart case needs an engine of its own; say so instead of passing in silence.
   console.warn('real-engine client restart test did not run: set PIE_ENGINE_DIR to the engine installation (setup.sh DIR)');
 }
@@ -77,9 +77,9 @@ describe.skipIf(!engineUrl())('PieClient reconnect on the real engine (pie-serve
   }, 60_000);
 });
 
-describe.skipIf(!engineDir())('PieClient across a restart of the real engine (own engine from PIE_ENGINE_DIR)', () => {
+describe.skipIf(!canStartOwnEngine())('PieClient across a restart of the real engine (own engine from PIE_ENGINE_DIR)', () => {
   it('kill mid-stream: state$ reconnects until the engine is back, the stream fails with PieProcessLostError, later requests work', async () => {
-    const first = await startEngine(engineDir()!);
+    const first = await startOwnEngine();
     engines.push(first);
     const { client } = await cuttableClient(first.url);
     const states: ConnectionState[] = [];
@@ -90,7 +90,7 @@ describe.skipIf(!engineDir())('PieClient across a restart of the real engine (ow
     await firstValueFrom(client.state$.pipe(filter((s) => s.kind === 'reconnecting' && s.attempt >= 3)));
     // a request made while the engine is down waits for the connection, then is answered
     const pingWhileDown = firstValueFrom(client.ping());
-    const second = await startEngine(engineDir()!, first.port);
+    const second = await startOwnEngine(first.port);
     engines.push(second);
     await firstValueFrom(client.state$.pipe(filter((s) => s.kind === 'ready'), take(1)));
     expect(await pingWhileDown).toBeGreaterThanOrEqual(0);

@@ -3,8 +3,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The running engine's base URL; the tier only runs when it is set. */
-export const ENGINE_URL = process.env['PIE_ENGINE_URL'] ?? '';
+/** The running engine's base URL (trimmed; '' when unset); the tier only runs when it is set. */
+export const ENGINE_URL = process.env['PIE_ENGINE_URL']?.trim() ?? '';
+
+/** The engine URL, or undefined when the tier does not run. */
+export function engineUrl(): string | undefined {
+  return ENGINE_URL || undefined;
+}
 
 /** The engine install (`setup.sh DIR`), if known. */
 export const ENGINE_DIR = process.env['PIE_ENGINE_DIR'] ?? '';

@@ -60,13 +60,3 @@ export async function startOwnEngine(port = 0, timeoutMs = 60_000): Promise<OwnE
   };
   return { url, port: Number(new URL(url).port), kill: () => done('SIGKILL'), stop: () => done('SIGTERM') };
 }
-
-/** The engine installation directory, when tests that restart an engine can run. */
-export function engineDir(): string | undefined {
-  return canStartOwnEngine() ? ENGINE_DIR : undefined;
-}
-
-/** Boots an engine of the installation `dir` names (the one `engineDir()` found) on `port`. */
-export function startEngine(_dir: string, port = 0): Promise<OwnEngine> {
-  return startOwnEngine(port);
-}
