@@ -8,6 +8,7 @@ import { SessionState, TaskState, type ApplicationSpec } from '../../gen/flame/v
 import { ApplicationRegistry, defaultApplicationSpecs } from './applications.js';
 import { CallRegistry, type FlameCallRecord, type FlameCancelledCall } from './call-registry.js';
 import { FlameEmulatorError, RpcFailure } from './errors.js';
+import { listenOn, shutDown } from './grpc-server.js';
 import { type FrontendHandlers, createFrontendService } from './frontend-service.js';
 import { type EmulatorService, emulatorServices } from './services.js';
 import type { FlameHandleOptions, FlameTaskHandler } from './handler.js';
@@ -520,16 +521,7 @@ export class FlameEmulator {
     this.scheduler.deactivate();
     this.registry.clearTimers();
     this.registry.abortAll(grpc.status.UNAVAILABLE, flameMessages.streamBroken);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        server.forceShutdown();
-        resolve();
-      }, 200);
-      server.tryShutdown(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await shutDown(server);
   }
 
   /**
@@ -624,23 +616,10 @@ export class FlameEmulator {
       'grpc.max_receive_message_length': this.options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_BYTES,
     });
     for (const { definition, implementation } of this.services()) server.addService(definition, implementation);
-    const tls = this.options.tls;
-    const credentials = tls
-      ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) }], false)
-      : grpc.ServerCredentials.createInsecure();
-    const host = this.options.host ?? '127.0.0.1';
-    return new Promise((resolve, reject) => {
-      server.bindAsync(`${host}:${this.boundPort}`, credentials, (error, port) => {
-        if (error) {
-          server.forceShutdown();
-          reject(new FlameEmulatorError(`cannot listen on ${host}:${this.boundPort}: ${error.message}`));
-          return;
-        }
-        this.server = server;
-        this.boundPort = port;
-        this.scheduler.activate();
-        resolve();
-      });
+    return listenOn(server, this.options.host ?? '127.0.0.1', this.boundPort, this.options.tls).then((port) => {
+      this.server = server;
+      this.boundPort = port;
+      this.scheduler.activate();
     });
   }
 }

@@ -8,6 +8,7 @@ import { FlightServiceService } from '../../../gen/arrow/flight/protocol/Flight.
 import { ObjectCacheServiceService } from '../../../gen/flame/v1/cache.js';
 import type { FlameCacheVersion } from '../../../model/flame/cache-types.js';
 import { FlameEmulatorError } from '../errors.js';
+import { listenOn, shutDown } from '../grpc-server.js';
 import { CacheCallLog, type FlameCacheCallRecord } from './call-log.js';
 import { type BaseAndPatches, flightCacheService } from './service-v6.js';
 import { type PartsObject, objectCacheService } from './service-v7.js';
@@ -180,16 +181,7 @@ export class FlameCacheEmulator {
     const server = this.#server;
     this.#server = undefined;
     if (!server) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        server.forceShutdown();
-        resolve();
-      }, 200);
-      server.tryShutdown(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await shutDown(server);
   }
 
   #listen(): Promise<void> {
@@ -197,21 +189,9 @@ export class FlameCacheEmulator {
     const endpoint = () => this.endpoint;
     if (this.version === '0.7') server.addService(ObjectCacheServiceService, objectCacheService(this.#parts, endpoint, this.#log));
     else server.addService(FlightServiceService, flightCacheService(this.#flight, endpoint, this.#log));
-    return new Promise((resolve, reject) => {
-      const tls = this.#tls;
-      const credentials = tls
-        ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) }], false)
-        : grpc.ServerCredentials.createInsecure();
-      server.bindAsync(`${this.#host}:${this.#port}`, credentials, (error, port) => {
-        if (error) {
-          server.forceShutdown();
-          reject(new FlameEmulatorError(`cannot listen on ${this.#host}:${this.#port}: ${error.message}`));
-          return;
-        }
-        this.#server = server;
-        this.#port = port;
-        resolve();
-      });
+    return listenOn(server, this.#host, this.#port, this.#tls).then((port) => {
+      this.#server = server;
+      this.#port = port;
     });
   }
 }
