@@ -120,6 +120,11 @@ export class FlameChannel {
     grpcChannel.getConnectivityState(true);
   }
 
+  /** The grpc-js client the call shapes use (the `frontend` client). */
+  get grpcClient(): FrontendClient {
+    return this.frontend;
+  }
+
   /** Whether `close()` was called. */
   get closed(): boolean {
     return this.#closed;

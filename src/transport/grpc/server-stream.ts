@@ -2,6 +2,7 @@ import type { ClientReadableStream, ServiceError } from '@grpc/grpc-js';
 import { abortable } from '../../interop/abortable.js';
 import { Observable, type Subscriber, type Unsubscribable, identity } from 'rxjs';
 import type { FlameChannel } from './channel.js';
+import type { GrpcCallTarget, GrpcMethod } from './call-target.js';
 import { FlameChannelClosedError } from './errors.js';
 import { isIdempotentRead } from './idempotent-reads.js';
 import { retryingRead } from './retrying-read.js';
@@ -10,6 +11,7 @@ import {
   type FlameRequest,
   type FlameResponse,
   type FlameServerStreamMethodName,
+  type GrpcCallSettings,
   flameErrorFromServiceError,
   flameMethod,
   sharedGrpcCallSettings,
@@ -76,28 +78,35 @@ function streamAttempt<K extends FlameServerStreamMethodName, T>(
   options: FlameCallOptions,
   project: (message: FlameResponse<K>) => T,
 ): Observable<T> {
-  const definition = flameMethod(method);
-  const call$ = new Observable<T>((subscriber) => {
-    if (channel.closed) {
-      subscriber.error(new FlameChannelClosedError(definition.rpcName));
-      return undefined;
-    }
-    const settings = sharedGrpcCallSettings(options);
-    const stream: ClientReadableStream<FlameResponse<K>> = startWithoutCallerStack(() =>
-      channel.frontend.makeServerStreamRequest<FlameRequest<K>, FlameResponse<K>>(
-        definition.path,
-        definition.serialize,
-        definition.deserialize,
-        request,
-        settings.metadata,
-        settings.callOptions,
-      ),
-    );
-    return new OpenStream(channel, stream, subscriber, definition.rpcName, project);
-  });
+  const call$ = grpcServerStream(channel, flameMethod(method), request, () => sharedGrpcCallSettings(options), project);
   return options.signal ? call$.pipe(abortable(options.signal)) : call$;
 }
 
+/**
+ * The server-stream call shape over any channel and method (the Frontend's and the object
+ * cache's): each subscription opens one stream with the settings `settings()` gives then,
+ * emits `project` of every message and completes on OK. Unsubscribing cancels the stream
+ * (paced when the channel has a `cancelPacer`); a channel's `close()` cancels it too.
+ */
+export function grpcServerStream<Req, Res, T>(
+  target: GrpcCallTarget,
+  method: GrpcMethod<Req, Res>,
+  request: Req,
+  settings: () => GrpcCallSettings,
+  project: (message: Res) => T,
+): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    if (target.closed) {
+      subscriber.error(new FlameChannelClosedError(method.rpcName));
+      return undefined;
+    }
+    const { metadata, callOptions } = settings();
+    const stream: ClientReadableStream<Res> = startWithoutCallerStack(() =>
+      target.grpcClient.makeServerStreamRequest<Req, Res>(method.path, method.serialize, method.deserialize, request, metadata, callOptions),
+    );
+    return new OpenStream(target, stream, subscriber, method.rpcName, project);
+  });
+}
 
 /**
  * One open stream and the subscriber it feeds; also the subscription's teardown. Its
@@ -108,7 +117,7 @@ class OpenStream<M, T> implements Unsubscribable {
   #finished = false;
 
   constructor(
-    private readonly channel: FlameChannel,
+    private readonly channel: GrpcCallTarget,
     private readonly stream: ClientReadableStream<M>,
     private readonly subscriber: Subscriber<T>,
     private readonly rpcName: string,

@@ -2,6 +2,7 @@ import type { ClientUnaryCall, ServiceError } from '@grpc/grpc-js';
 import { abortable } from '../../interop/abortable.js';
 import { Observable, identity } from 'rxjs';
 import type { FlameChannel } from './channel.js';
+import type { GrpcCallTarget, GrpcMethod } from './call-target.js';
 import { FlameChannelClosedError } from './errors.js';
 import { isIdempotentRead } from './idempotent-reads.js';
 import { retryingRead } from './retrying-read.js';
@@ -10,6 +11,7 @@ import {
   type FlameRequest,
   type FlameResponse,
   type FlameUnaryMethodName,
+  type GrpcCallSettings,
   flameErrorFromServiceError,
   flameMethod,
   sharedGrpcCallSettings,
@@ -76,34 +78,50 @@ function unaryAttempt<K extends FlameUnaryMethodName, T>(
   options: FlameCallOptions,
   project: (response: FlameResponse<K>) => T,
 ): Observable<T> {
-  const definition = flameMethod(method);
-  const call$ = new Observable<T>((subscriber) => {
-    if (channel.closed) {
-      subscriber.error(new FlameChannelClosedError(definition.rpcName));
+  const call$ = grpcUnary(channel, flameMethod(method), request, () => sharedGrpcCallSettings(options), project);
+  return options.signal ? call$.pipe(abortable(options.signal)) : call$;
+}
+
+/**
+ * The unary call shape over any channel and method (the Frontend's and the object cache's):
+ * each subscription makes one call with the settings `settings()` gives at that moment (a
+ * deadline counts from the subscription), emits `project` of the response and completes.
+ * Unsubscribing before the answer cancels the call; a channel's `close()` cancels it too.
+ */
+export function grpcUnary<Req, Res, T>(
+  target: GrpcCallTarget,
+  method: GrpcMethod<Req, Res>,
+  request: Req,
+  settings: () => GrpcCallSettings,
+  project: (response: Res) => T,
+): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    if (target.closed) {
+      subscriber.error(new FlameChannelClosedError(method.rpcName));
       return undefined;
     }
     let finished = false;
-    const settings = sharedGrpcCallSettings(options);
+    const { metadata, callOptions } = settings();
     // `let`: grpc-js could answer before `makeUnaryRequest` returns.
     let call: ClientUnaryCall | undefined = undefined;
     call = startWithoutCallerStack(() =>
-      channel.frontend.makeUnaryRequest<FlameRequest<K>, FlameResponse<K>>(
-        definition.path,
-        definition.serialize,
-        definition.deserialize,
+      target.grpcClient.makeUnaryRequest<Req, Res>(
+        method.path,
+        method.serialize,
+        method.deserialize,
         request,
-        settings.metadata,
-        settings.callOptions,
-        (error: ServiceError | null, response?: FlameResponse<K>) => {
+        metadata,
+        callOptions,
+        (error: ServiceError | null, response?: Res) => {
           finished = true;
-          if (call) channel.untrackCall(call);
+          if (call) target.untrackCall(call);
           if (error) {
-            subscriber.error(flameErrorFromServiceError(error, definition.rpcName));
+            subscriber.error(flameErrorFromServiceError(error, method.rpcName));
             return;
           }
           let value: T;
           try {
-            value = project(response as FlameResponse<K>);
+            value = project(response as Res);
           } catch (projectError) {
             subscriber.error(projectError);
             return;
@@ -115,12 +133,10 @@ function unaryAttempt<K extends FlameUnaryMethodName, T>(
     );
     if (finished) return undefined;
     const running = call;
-    channel.trackCall(running);
+    target.trackCall(running);
     return () => {
-      channel.untrackCall(running);
+      target.untrackCall(running);
       if (!finished) running.cancel();
     };
   });
-  return options.signal ? call$.pipe(abortable(options.signal)) : call$;
 }
-

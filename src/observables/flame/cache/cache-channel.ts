@@ -41,11 +41,18 @@ export class CacheChannel {
     return metadata;
   }
 
-  track(call: { cancel(): void }): void {
+  /** The grpc-js client the call shapes use. */
+  get grpcClient(): grpc.Client {
+    return this.client;
+  }
+
+  /** Registers a running call, so that `close()` cancels it. */
+  trackCall(call: { cancel(): void }): void {
     this.#calls.add(call);
   }
 
-  untrack(call: { cancel(): void }): void {
+  /** Unregisters a call registered with `trackCall`. */
+  untrackCall(call: { cancel(): void }): void {
     this.#calls.delete(call);
   }
 

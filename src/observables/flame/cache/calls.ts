@@ -1,8 +1,12 @@
-// The three call shapes the caches use, as cold Observables over a CacheChannel: unary,
-// server stream, and write stream (client or bidirectional, fed from an async source with
-// backpressure). Unsubscribing cancels the call on the wire and stops the source.
+// The three call shapes the caches use, as cold Observables over a CacheChannel: unary and
+// server stream (the transport's shapes, shared with the Frontend calls), and write stream
+// (client or bidirectional, fed from an async source with backpressure). Unsubscribing
+// cancels the call on the wire and stops the source.
 import type * as grpc from '@grpc/grpc-js';
-import { Observable } from 'rxjs';
+import { Observable, identity } from 'rxjs';
+import type { GrpcMethod } from '../../../transport/grpc/call-target.js';
+import { grpcServerStream } from '../../../transport/grpc/server-stream.js';
+import { grpcUnary } from '../../../transport/grpc/unary.js';
 import { FlameChannelClosedError } from '../../../transport/grpc/errors.js';
 import { flameErrorFromServiceError } from '../../../transport/grpc/methods.js';
 import type { CacheChannel } from './cache-channel.js';
@@ -18,6 +22,11 @@ function rpcName(method: { readonly path: string }): string {
   return method.path.slice(method.path.lastIndexOf('/') + 1);
 }
 
+/** The shared call shapes' view of a generated method. */
+function grpcMethod<Req, Res>(method: CacheMethod<Req, Res>): GrpcMethod<Req, Res> {
+  return { path: method.path, rpcName: rpcName(method), serialize: method.requestSerialize, deserialize: method.responseDeserialize };
+}
+
 /** One request, one response. */
 export function cacheUnary<Req, Res>(
   channel: CacheChannel,
@@ -25,73 +34,17 @@ export function cacheUnary<Req, Res>(
   request: Req,
   metadata: grpc.Metadata,
 ): Observable<Res> {
-  return new Observable<Res>((subscriber) => {
-    if (channel.closed) return subscriber.error(new FlameChannelClosedError(rpcName(method)));
-    let finished = false;
-    const call = channel.client.makeUnaryRequest<Req, Res>(
-      method.path,
-      method.requestSerialize,
-      method.responseDeserialize,
-      request,
-      metadata,
-      {},
-      (error, response) => {
-        finished = true;
-        channel.untrack(call);
-        if (error) subscriber.error(flameErrorFromServiceError(error, rpcName(method)));
-        else {
-          subscriber.next(response as Res);
-          subscriber.complete();
-        }
-      },
-    );
-    channel.track(call);
-    return () => {
-      channel.untrack(call);
-      if (!finished) call.cancel();
-    };
-  });
+  return grpcUnary(channel, grpcMethod(method), request, () => ({ metadata, callOptions: {} }), identity);
 }
 
-/** One request, a stream of responses; `onMessage` may throw to fail the call. */
+/** One request, a stream of responses. */
 export function cacheServerStream<Req, Res>(
   channel: CacheChannel,
   method: CacheMethod<Req, Res>,
   request: Req,
   metadata: grpc.Metadata,
 ): Observable<Res> {
-  return new Observable<Res>((subscriber) => {
-    if (channel.closed) return subscriber.error(new FlameChannelClosedError(rpcName(method)));
-    let finished = false;
-    const stream = channel.client.makeServerStreamRequest<Req, Res>(
-      method.path,
-      method.requestSerialize,
-      method.responseDeserialize,
-      request,
-      metadata,
-      {},
-    );
-    channel.track(stream);
-    stream.on('data', (message: Res) => subscriber.next(message));
-    stream.on('error', (error: grpc.ServiceError) => {
-      finished = true;
-      channel.untrack(stream);
-      subscriber.error(flameErrorFromServiceError(error, rpcName(method)));
-    });
-    stream.on('end', () => {
-      if (finished) return;
-      finished = true;
-      channel.untrack(stream);
-      subscriber.complete();
-    });
-    return () => {
-      channel.untrack(stream);
-      if (!finished) {
-        finished = true;
-        stream.cancel();
-      }
-    };
-  });
+  return grpcServerStream(channel, grpcMethod(method), request, () => ({ metadata, callOptions: {} }), identity);
 }
 
 /**
@@ -112,7 +65,7 @@ export function cacheWriteStream<Req, Res>(
     const fail = (error: unknown) => {
       if (finished) return;
       finished = true;
-      channel.untrack(call);
+      channel.untrackCall(call);
       subscriber.error(error);
     };
     let call: grpc.ClientWritableStream<Req> | grpc.ClientDuplexStream<Req, Res>;
@@ -127,7 +80,7 @@ export function cacheWriteStream<Req, Res>(
           if (error) return fail(flameErrorFromServiceError(error, rpcName(method)));
           if (finished) return;
           finished = true;
-          channel.untrack(call);
+          channel.untrackCall(call);
           subscriber.next(response as Res);
           subscriber.complete();
         },
@@ -145,12 +98,12 @@ export function cacheWriteStream<Req, Res>(
       duplex.on('end', () => {
         if (finished) return;
         finished = true;
-        channel.untrack(duplex);
+        channel.untrackCall(duplex);
         subscriber.complete();
       });
       call = duplex;
     }
-    channel.track(call);
+    channel.trackCall(call);
     const iterator = source();
     let stopped = false;
     void (async () => {
@@ -183,7 +136,7 @@ export function cacheWriteStream<Req, Res>(
       stopped = true;
       // A source whose cleanup throws must not leave an unhandled rejection behind.
       Promise.resolve(iterator.return?.(undefined)).catch(() => undefined);
-      channel.untrack(call);
+      channel.untrackCall(call);
       if (!finished) {
         finished = true;
         call.cancel();
