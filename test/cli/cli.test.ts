@@ -163,8 +163,9 @@ describe('flame-pie-rx pie', () => {
     // Signal once the attach has reached the engine (its attach_process is recorded).
     const attachedYet = () => pie.received.some((m) => m.type === 'attach_process');
     for (let i = 0; i < 100 && !attachedYet(); i++) await new Promise((r) => setTimeout(r, 50));
-    // The signal reaches the engine from a connection that is not attached (as the 0.4 engine
-    // delivers it; the emulator only queues signals from the attached connection).
+    // The signal reaches the engine from a connection that is not attached: the engine, like
+    // the 0.4 engine was seen to (pie-0.4-observed.md, "signal/transfer_file from a connection
+    // not attached"), queues only the attached connection's signals, so this one is sent, not read.
     expect(await cli([...at(), 'signal', id, 'go'])).toMatchObject({ code: 0 });
     expect(pie.received.filter((m) => m.type === 'signal_process').at(-1)).toMatchObject({ process_id: id, message: 'go' });
     // Terminating it ends the attached follower with the process's error: exit 1.
