@@ -4,7 +4,7 @@ export { type ConnectionState, type ConnectionStateKind, describeConnectionState
 export { type BackoffPolicy, backoffDelay, backoffPolicy, defaultBackoffPolicy } from './transport/backoff.js';
 export { type ShouldRetry, retryAlways, retryNever, retryTransient } from './transport/should-retry.js';
 export { type RetryWithBackoffOptions, retryWithBackoff } from './transport/retry-with-backoff.js';
-export { ClientError, redactSecrets } from './model/errors.js';
+export { ClientError, type CredentialEcho, redactSecrets } from './model/errors.js';
 export { InvalidOptionsError } from './observables/operators/flame/invalid-options-error.js';
 export { TASK_FAILED_EVENT_CODE, taskFailedErrorOf, taskFailureMessage } from './observables/operators/flame/task-failure.js';
 export { untilTerminal } from './observables/operators/flame/until-terminal.js';

@@ -2,6 +2,7 @@
 // Browser-safe: nothing on this path imports a Node-only module. Under Node the same
 // specifier resolves to ./pie-node.ts, which adds the Node implementations (key files,
 // local files, the MCP stdio bridge). Only the public API is exported here.
+export type { CredentialEcho } from './model/errors.js';
 export {
   PieAuthError,
   PieConnectionLostError,

@@ -3,10 +3,10 @@
 // chain, util.inspect, JSON). Plus the typed errors of a YAML alias bomb, a circular
 // launch input, and answers about another task.
 import { generateKeyPairSync } from 'node:crypto';
-import { inspect } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoSecretOf } from './secret-search.js';
 import { FrontendService06 } from '../../src/transport/grpc/frontend-06.js';
 import { TaskState, type Task as ProtoTask } from '../../src/gen/flame/v1/types.js';
 import { FlameClient, FlameConfigError } from '../../src/flame.js';
@@ -26,26 +26,7 @@ const BODY = PEM.split('\n').filter((l) => !l.startsWith('-----')).join('');
 /** What must never show: the passphrase, the token, and any 24-character run of the key body. */
 const SECRETS = [PASSPHRASE, TOKEN, ...Array.from({ length: Math.floor(BODY.length / 24) }, (_, i) => BODY.slice(i * 24, i * 24 + 24))];
 
-function everythingShown(error: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current !== undefined && current !== null && depth < 8; depth++) {
-    parts.push(String((current as Error).message ?? current), inspect(current, { depth: 6 }));
-    try {
-      parts.push(JSON.stringify(current));
-    } catch {
-      parts.push('(not JSON)');
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return parts.join('\n');
-}
-
-function expectNoSecret(error: unknown): void {
-  expect(error).toBeInstanceOf(Error);
-  const shown = everythingShown(error);
-  for (const secret of SECRETS) expect(shown.includes(secret), `error shows a secret: ${shown.slice(0, 300)}`).toBe(false);
-}
+const expectNoSecret = (error: unknown): void => expectNoSecretOf(error, SECRETS);
 
 async function failure(run: () => Promise<unknown>): Promise<unknown> {
   try {

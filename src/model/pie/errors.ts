@@ -1,4 +1,4 @@
-import { ClientError, redactSecrets } from '../errors.js';
+import { ClientError, type CredentialEcho, redactSecrets } from '../errors.js';
 
 /** Options every Pie error takes. `secrets` are redacted from the message (tokens, passphrases). */
 export interface PieErrorOptions {
@@ -6,8 +6,11 @@ export interface PieErrorOptions {
   serverMessage?: string;
   cause?: unknown;
   retryable?: boolean;
-  /** Strings that must never appear in the message (a token, a passphrase). */
-  secrets?: readonly (string | undefined)[];
+  /**
+   * Strings that must never appear in the message (a token, a passphrase), and credential
+   * inputs a server may echo (a username, an identity), shown as `<label, N chars>`.
+   */
+  secrets?: readonly (string | CredentialEcho | undefined)[];
 }
 
 /**
@@ -391,7 +394,7 @@ export class PieUpgradeError extends PieError {
     );
     this.url = details.url;
     this.status = details.status;
-    this.body = body;
+    this.body = redactSecrets(body, options.secrets ?? []);
   }
 }
 

@@ -28,7 +28,7 @@ import { identityHeaders } from './connection/identity.js';
 import { refusedAs06 } from './generations/refused-as-0.6.js';
 import { authenticate } from './connection/authenticate.js';
 import type { PieClientContext } from './connection/client-context.js';
-import { type PieCredentials, resolveCredentials } from './connection/credentials.js';
+import { type PieCredentials, credentialEchoes, resolveCredentials } from './connection/credentials.js';
 import { McpBridge } from './mcp/mcp-bridge.js';
 import type { McpServerCommand } from './mcp/stdio-mcp-server.js';
 import { PauseGate } from './processes/pause-gate.js';
@@ -213,7 +213,7 @@ export class PieClient {
       url: socketUrl,
       ...(headers ? { headers } : {}),
       wireDialect: () => tracker.dialect,
-      authenticate: authenticate(resolved, (kind, evidence) => tracker.found(kind, evidence)),
+      authenticate: authenticate(resolved, (kind, evidence) => tracker.found(kind, evidence), credentialEchoes(credentials, options.identity)),
       ...(options.backoff ? { backoff: options.backoff } : {}),
       ...(options.scheduler ? { scheduler: options.scheduler } : {}),
       ...(options.random ? { random: options.random } : {}),

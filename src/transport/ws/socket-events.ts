@@ -1,4 +1,5 @@
 import { Observable } from 'rxjs';
+import type { CredentialEcho } from '../../model/errors.js';
 import { PieConnectionLostError, PieError } from '../../model/pie/errors.js';
 import { WebSocketFactory, WebSocketInit, WebSocketLike } from './socket.js';
 import { type RefusalResponse, readUpgradeRefusal } from './upgrade-refusal.js';
@@ -78,14 +79,19 @@ export function socketEvents(factory: WebSocketFactory, url: string, init: WebSo
         };
         target.on('message', nodeListener);
         refusalListener = (request, response) => {
-          readUpgradeRefusal(url, response, (error) => {
-            try {
-              request.destroy?.();
-            } catch {
-              // the request is gone already
-            }
-            fail(target, error);
-          });
+          readUpgradeRefusal(
+            url,
+            response,
+            (error) => {
+              try {
+                request.destroy?.();
+              } catch {
+                // the request is gone already
+              }
+              fail(target, error);
+            },
+            headerEchoes(init.headers),
+          );
         };
         target.on('unexpected-response', refusalListener);
       } else {
@@ -195,4 +201,9 @@ function unsupported(data: unknown): string {
 
 function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** The values of the upgrade's headers as credential echoes (`x-pie-identity` as `identity`). */
+function headerEchoes(headers: Readonly<Record<string, string>> | undefined): CredentialEcho[] {
+  return Object.entries(headers ?? {}).map(([name, value]) => ({ label: name.toLowerCase() === 'x-pie-identity' ? 'identity' : name, value }));
 }

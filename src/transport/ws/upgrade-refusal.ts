@@ -1,3 +1,4 @@
+import type { CredentialEcho } from '../../model/errors.js';
 import { PieUpgradeError } from '../../model/pie/errors.js';
 
 /** At most this much of a refusal's body is kept. */
@@ -33,14 +34,21 @@ export function upgradeRefusalHint(status: number, body: string): string {
 }
 
 /**
- * Reads (up to 4 KiB of) the body of a refused upgrade and hands over the typed error.
+ * Reads (up to 4 KiB of) the body of a refused upgrade and hands over the typed error, with
+ * `secrets` (the values of the upgrade's own headers: a gateway may echo the identity)
+ * redacted from its text.
  *
  * @example
  * ```ts
  * socket.on('unexpected-response', (_req, res) => readUpgradeRefusal(url, res, (error) => subscriber.error(error)));
  * ```
  */
-export function readUpgradeRefusal(url: string, response: RefusalResponse, done: (error: PieUpgradeError) => void): void {
+export function readUpgradeRefusal(
+  url: string,
+  response: RefusalResponse,
+  done: (error: PieUpgradeError) => void,
+  secrets: readonly (string | CredentialEcho)[] = [],
+): void {
   const status = response.statusCode ?? 0;
   const parts: Uint8Array[] = [];
   let size = 0;
@@ -56,7 +64,7 @@ export function readUpgradeRefusal(url: string, response: RefusalResponse, done:
       offset += part.length;
     }
     const body = new TextDecoder().decode(bytes.subarray(0, MAX_BODY_BYTES));
-    done(new PieUpgradeError({ url, status, body, hint: upgradeRefusalHint(status, body) }));
+    done(new PieUpgradeError({ url, status, body, hint: upgradeRefusalHint(status, body) }, { secrets }));
   };
   const timer = setTimeout(finish, BODY_WAIT_MS);
   response.on('data', (chunk) => {

@@ -62,11 +62,11 @@ describe('typed errors from the client\u2019s own checks', () => {
     const keyless = await PieClient.connect(emu.url, { username: 'ed' }, { heartbeat: false }).catch((e: unknown) => e);
     expect(keyless).toBeInstanceOf(PieAuthError);
     expect((keyless as PieAuthError).message).toBe(
-      "authentication rejected: the engine requires public-key authentication for user 'ed', but no key was given",
+      "authentication rejected: the engine requires public-key authentication for user '<username, 2 chars>', but no key was given",
     );
     expect((keyless as PieAuthError).serverMessage).toBeUndefined();
     const mallory = await PieClient.connect(emu.url, { username: 'mallory' }, { heartbeat: false }).catch((e: unknown) => e);
-    expect((mallory as PieAuthError).serverMessage).toBe("User 'mallory' is not authorized");
+    expect((mallory as PieAuthError).serverMessage).toBe("User '<username, 7 chars>' is not authorized");
   });
 
   it('a token-budget count mismatch is the PieRequestError the engine\u2019s check maps to, in its words, nothing sent', async () => {

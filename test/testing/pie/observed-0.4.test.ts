@@ -515,8 +515,12 @@ const DIFFERENT: Record<string, { reason: string; held: string }> = {
     held: '{"error":{"class":"PieRequestError","message":"launch_processes failed: token_budgets length 1 does not match inputs length 2"}}',
   },
   'public-key auth|auth: {username} only, engine wants a key': {
-    reason: 'the table records our client before issue 11 item 11: the text is the client\u2019s own, so serverMessage is unset',
-    held: '{"error":{"class":"PieAuthError","message":"authentication rejected: the engine requires public-key authentication for user \'ed\', but no key was given"}}',
+    reason: 'the table records our client before issue 11 item 11 and issue 7: the text is the client\u2019s own, so serverMessage is unset, and the username shows by its length only',
+    held: '{"error":{"class":"PieAuthError","message":"authentication rejected: the engine requires public-key authentication for user \'<username, 2 chars>\', but no key was given"}}',
+  },
+  'public-key auth|auth: unknown user mallory': {
+    reason: 'the table records our client before issue 7 (secrets): the engine\u2019s text on the wire is the same, the client shows the echoed username by its length only',
+    held: '{"error":{"class":"PieAuthError","message":"authentication rejected: User \'<username, 7 chars>\' is not authorized","serverMessage":"User \'<username, 7 chars>\' is not authorized"}}',
   },
   'public-key auth|raw: auth_identify': {
     reason: 'the result is a fresh random 48-byte challenge; its shape is compared (64 characters of standard base64)',

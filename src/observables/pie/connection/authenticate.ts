@@ -4,6 +4,8 @@ import type { PieServerKind } from '../generations/generation-tracker.js';
 import type { PieAuthChannel } from '../../../transport/ws/connection-options.js';
 import type { PieResponse } from '../../../transport/ws/messages.js';
 import { decodeBase64, encodeBase64 } from './base64.js';
+import { redactSecrets } from '../../../model/errors.js';
+import type { CredentialEcho } from '../../../model/errors.js';
 import type { ResolvedCredentials } from './credentials.js';
 
 /**
@@ -34,7 +36,7 @@ export const ALREADY_AUTHENTICATED_RESULT = 'Already authenticated';
  */
 export const CHALLENGE_BYTES = 48;
 
-function authFailure(response: PieResponse, secrets: string[]): PieAuthError {
+function authFailure(response: PieResponse, secrets: readonly (string | CredentialEcho)[]): PieAuthError {
   if (typeof response.result !== 'string') return new PieAuthError('refused without a reason', { secrets, clientCheck: true });
   return new PieAuthError(response.result, { secrets });
 }
@@ -54,7 +56,9 @@ export type ServerKindListener = (kind: PieServerKind, evidence: string) => void
  * `auth_identify` with `Already authenticated`; a 0.4 engine answers with its
  * disabled-auth text, a challenge or a refusal. With a token, a `ping` goes first: a
  * gateway answers it (and refuses `auth_by_token` with a text notice), which fails at once
- * with `PieUnsupportedError` instead of waiting for a reply that never comes.
+ * with `PieUnsupportedError` instead of waiting for a reply that never comes. `secrets`
+ * (default: the token and the username) are redacted from every error, the engine's texts
+ * included: it echoes the username (`User '<username, 7 chars>' is not authorized`).
  *
  * @example
  * ```ts
@@ -64,13 +68,15 @@ export type ServerKindListener = (kind: PieServerKind, evidence: string) => void
 export function authenticate(
   credentials: ResolvedCredentials,
   onServerKind: ServerKindListener = () => undefined,
+  secrets: readonly (string | CredentialEcho)[] = credentials.kind === 'token' ? [credentials.token] : [{ label: 'username', value: credentials.username }],
 ): (auth: PieAuthChannel) => Observable<void> {
-  const secrets = credentials.kind === 'token' ? [credentials.token] : [];
+  // The evidence may become a PieGenerationError's text: it quotes the engine too.
+  const found: ServerKindListener = (kind, evidence) => onServerKind(kind, redactSecrets(evidence, secrets));
   return (auth) =>
     defer(() => {
       if (credentials.kind === 'token') {
         const gatewayFound = (evidence: string): never => {
-          onServerKind('gateway', evidence);
+          found('gateway', evidence);
           throw new PieUnsupportedError({
             operation: 'token authentication',
             generation: 'gateway',
@@ -91,7 +97,7 @@ export function authenticate(
         );
         const answered = auth.request({ type: 'auth_by_token', token: credentials.token }).pipe(
           map((response) => {
-            onServerKind('engine', 'auth_by_token was answered');
+            found('engine', 'auth_by_token was answered');
             if (!response.ok) throw authFailure(response, secrets);
           }),
         );
@@ -102,20 +108,20 @@ export function authenticate(
       return auth.request({ type: 'auth_identify', username }).pipe(
         switchMap((response): Observable<void> => {
           const gateway = response.ok && response.result === ALREADY_AUTHENTICATED_RESULT;
-          onServerKind(gateway ? 'gateway' : 'engine', `auth_identify on a fresh connection answered ${response.ok ? '' : 'ok=false '}'${preview(response.result)}'`);
+          found(gateway ? 'gateway' : 'engine', `auth_identify on a fresh connection answered ${response.ok ? '' : 'ok=false '}'${preview(redactSecrets(response.result, secrets))}'`);
           if (!response.ok) throw authFailure(response, secrets);
           if (response.result === AUTH_DISABLED_RESULT || gateway) return of(undefined);
           if (credentials.kind !== 'key') {
             throw new PieAuthError(
               `the engine requires public-key authentication for user '${username}', but no key was given`,
-              { clientCheck: true },
+              { clientCheck: true, secrets },
             );
           }
           const challenge = decodeBase64(response.result);
           if (!challenge || challenge.length !== CHALLENGE_BYTES) {
             throw new PieAuthError(
               `the engine sent a malformed challenge for user '${username}' (expected ${CHALLENGE_BYTES} bytes of standard base64)`,
-              { clientCheck: true },
+              { clientCheck: true, secrets },
             );
           }
           return from(credentials.signer.sign(challenge)).pipe(

@@ -1,5 +1,6 @@
 import type { PieSigner } from '../../../model/pie/keys.js';
 import { loadPrivateKey } from '../../../model/pie/keys.js';
+import type { CredentialEcho } from '../../../model/errors.js';
 
 /**
  * How a `PieClient` proves who it is (spec 3):
@@ -58,19 +59,26 @@ export async function resolveCredentials(credentials: PieCredentials): Promise<R
 }
 
 /**
- * The secret strings of a set of credentials, for `redactSecrets`.
+ * Everything of a client's credential inputs that must never reach an error as it is, for
+ * `redactSecrets`: the token, passphrase and key text (shown as `[redacted]`), and the
+ * username, key path and identity, which servers echo (`User '…' is not authorized`) and
+ * which may hold a secret passed in the wrong field (shown as `<username, 24 chars>`).
  *
  * @example
  * ```ts
- * secretsOf({ token: 'abc123' }); // => ['abc123']
+ * credentialEchoes({ token: 'abc123' }); // => ['abc123']
+ * credentialEchoes({ username: 'alice' }, 'default/alice');
+ * // => [{ label: 'username', value: 'alice' }, { label: 'identity', value: 'default/alice' }]
  * ```
  */
-export function secretsOf(credentials: PieCredentials | ResolvedCredentials): string[] {
-  const out: string[] = [];
-  if ('token' in credentials && typeof credentials.token === 'string') out.push(credentials.token);
-  if ('passphrase' in credentials && typeof credentials.passphrase === 'string') out.push(credentials.passphrase);
-  if ('key' in credentials && typeof credentials.key === 'object' && credentials.key && 'text' in credentials.key) {
-    out.push(credentials.key.text);
-  }
+export function credentialEchoes(credentials: PieCredentials | undefined, identity?: string): (string | CredentialEcho)[] {
+  const out: (string | CredentialEcho)[] = [];
+  const c = (credentials ?? {}) as Partial<Record<'token' | 'passphrase' | 'username', unknown>> & { key?: unknown };
+  if (typeof c.token === 'string') out.push(c.token);
+  if (typeof c.passphrase === 'string') out.push(c.passphrase);
+  if (typeof c.key === 'object' && c.key !== null && typeof (c.key as { text?: unknown }).text === 'string') out.push((c.key as { text: string }).text);
+  if (typeof c.username === 'string') out.push({ label: 'username', value: c.username });
+  if (typeof c.key === 'string') out.push({ label: 'key path', value: c.key });
+  if (typeof identity === 'string') out.push({ label: 'identity', value: identity });
   return out;
 }
