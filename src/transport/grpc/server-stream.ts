@@ -60,12 +60,14 @@ export function serverStreamCallMapped<K extends FlameServerStreamMethodName, T>
   options: FlameCallOptions,
   project: (message: FlameResponse<K>) => T,
 ): Observable<T> {
-  if (isIdempotentRead(method) && options.waitForReady !== false) {
-    // A list read again from the start is safe while nothing of it was emitted; after the
-    // first message a break is the caller's (retryingRead never re-sends then).
-    return retryingRead(channel, options, (attemptOptions) => streamAttempt(channel, method, request, attemptOptions, project));
-  }
-  return streamAttempt(channel, method, request, options, project);
+  // A list read again from the start is safe while nothing of it was emitted; after the
+  // first message a break is the caller's (retryingRead never re-sends then).
+  const call$ =
+    isIdempotentRead(method) && options.waitForReady !== false
+      ? retryingRead(channel, options, (attemptOptions) => streamAttempt(channel, method, request, attemptOptions, project))
+      : streamAttempt(channel, method, request, options, project);
+  // Around the retries: an abort during a backoff delay ends the call too.
+  return call$.pipe(abortable(options.signal));
 }
 
 /** One server-stream call, no retry. */
@@ -77,7 +79,7 @@ function streamAttempt<K extends FlameServerStreamMethodName, T>(
   project: (message: FlameResponse<K>) => T,
 ): Observable<T> {
   const definition = flameMethod(method);
-  const call$ = new Observable<T>((subscriber) => {
+  return new Observable<T>((subscriber) => {
     if (channel.closed) {
       subscriber.error(new FlameChannelClosedError(definition.rpcName));
       return undefined;
@@ -95,7 +97,6 @@ function streamAttempt<K extends FlameServerStreamMethodName, T>(
     );
     return new OpenStream(channel, stream, subscriber, definition.rpcName, project);
   });
-  return options.signal ? call$.pipe(abortable(options.signal)) : call$;
 }
 
 

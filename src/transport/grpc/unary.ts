@@ -62,10 +62,12 @@ export function unaryCallMapped<K extends FlameUnaryMethodName, T>(
   options: FlameCallOptions,
   project: (response: FlameResponse<K>) => T,
 ): Observable<T> {
-  if (isIdempotentRead(method) && options.waitForReady !== false) {
-    return retryingRead(channel, options, (attemptOptions) => unaryAttempt(channel, method, request, attemptOptions, project));
-  }
-  return unaryAttempt(channel, method, request, options, project);
+  const call$ =
+    isIdempotentRead(method) && options.waitForReady !== false
+      ? retryingRead(channel, options, (attemptOptions) => unaryAttempt(channel, method, request, attemptOptions, project))
+      : unaryAttempt(channel, method, request, options, project);
+  // Around the retries: an abort during a backoff delay ends the call too.
+  return call$.pipe(abortable(options.signal));
 }
 
 /** One call, no retry. */
@@ -77,7 +79,7 @@ function unaryAttempt<K extends FlameUnaryMethodName, T>(
   project: (response: FlameResponse<K>) => T,
 ): Observable<T> {
   const definition = flameMethod(method);
-  const call$ = new Observable<T>((subscriber) => {
+  return new Observable<T>((subscriber) => {
     if (channel.closed) {
       subscriber.error(new FlameChannelClosedError(definition.rpcName));
       return undefined;
@@ -121,6 +123,5 @@ function unaryAttempt<K extends FlameUnaryMethodName, T>(
       if (!finished) running.cancel();
     };
   });
-  return options.signal ? call$.pipe(abortable(options.signal)) : call$;
 }
 
