@@ -13,6 +13,7 @@ import {
   sharedGrpcCallSettings,
   startWithoutCallerStack,
 } from '../../transport/grpc/methods.js';
+import { type AbortOptions, abortable } from '../../interop/abortable.js';
 
 // Flame 0.7 WatchTasks (flame-0.7.md 3.1, 5.1.3): one bidirectional stream per (channel,
 // session) carries the watches of all that session's tasks. Each watch cycle of
@@ -43,17 +44,20 @@ const TASK_ID = /^[+-]?\d{1,19}$/;
  * INVALID_ARGUMENT (closed session, unknown id: GetTask is the authority then); errors
  * with the typed error for any other status (UNAVAILABLE: the caller re-watches, which
  * re-registers on a new stream). Unsubscribing drops the registration locally (WatchTasks
- * has no unregister); the session's stream closes once no watch is left.
+ * has no unregister); the session's stream closes once no watch is left: half-closed when
+ * the server has nothing registered, else cancelled on the wire. Aborting `signal` is
+ * unsubscribing, and errors the watch with the signal's reason (the shared stream is not
+ * this watch's alone, so it is closed as above, not at once).
  *
  * @example
  * ```ts
  * import { FlameChannel, sharedTaskWatch } from 'flame-pie-rx/flame';
  * const channel = new FlameChannel('http://127.0.0.1:8080');
- * sharedTaskWatch(channel, 'echo-a1B2c3', '1').subscribe((task) => console.log(task.state));
+ * sharedTaskWatch(channel, 'echo-a1B2c3', '1', { signal: AbortSignal.timeout(60_000) }).subscribe((task) => console.log(task.state));
  * ```
  */
-export function sharedTaskWatch(channel: FlameChannel, sessionId: string, taskId: string): Observable<Task> {
-  return new Observable<Task>((subscriber) => {
+export function sharedTaskWatch(channel: FlameChannel, sessionId: string, taskId: string, options: AbortOptions = {}): Observable<Task> {
+  const watch$ = new Observable<Task>((subscriber) => {
     if (channel.closed) {
       subscriber.error(new FlameChannelClosedError('WatchTasks'));
       return undefined;
@@ -64,6 +68,7 @@ export function sharedTaskWatch(channel: FlameChannel, sessionId: string, taskId
     }
     return hubOf(channel, sessionId).register(taskId, subscriber);
   });
+  return watch$.pipe(abortable(options.signal));
 }
 
 /**
