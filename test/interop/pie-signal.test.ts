@@ -126,6 +126,26 @@ describe('Pie operations take an AbortSignal', () => {
     expect(emu.received.filter((m) => m.type === 'terminate_process').length).toBe(1);
   });
 
+  it('aborting an upload after its first chunk sends no further chunk and stores nothing', async () => {
+    const emu = await h.emulator();
+    const client = await h.client(emu);
+    const controller = new AbortController();
+    const big = new Uint8Array(16 * 1024 * 1024).fill(7);
+    const manifest = '[package]\nname = "big"\nversion = "1.0.0"\n';
+    const done = new Promise<unknown>((resolve) =>
+      client.addProgram({ wasm: big, manifest, signal: controller.signal }).subscribe({
+        next: () => controller.abort(new Error('upload cancelled')),
+        error: resolve,
+        complete: () => resolve('completed'),
+      }),
+    );
+    expect(await done).toMatchObject({ message: 'upload cancelled' });
+    await delay(300);
+    const sent = emu.received.filter((m) => m.type === 'add_program').length;
+    expect(sent).toBe(1); // of the 64 chunks of 256 KiB that make the whole program
+    expect(await firstValueFrom(client.checkProgram('big@1.0.0'))).toBe(false);
+  });
+
   it('aborting a pending request errors it at once; the late reply is ignored and the client goes on', async () => {
     const emu = await h.emulator();
     const client = await h.client(emu);
