@@ -7,3 +7,4 @@ export * from './model/flame/cache-types.js';
 export * from './model/flame/cache-endpoint.js';
 export * from './model/flame/object-ref.js';
 export * from './observables/flame/cache/index.js';
+export { type AbortOptions } from './interop/abortable.js';

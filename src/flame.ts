@@ -105,3 +105,4 @@ export { type FlameServiceVersion } from './service/instance-versions.js';
 export { type CreateTaskOnceOptions, createTaskOnce } from './observables/flame/create-task-once.js';
 export { FlameTaskMismatchError } from './observables/flame/task-identity.js';
 export { type CancelPacing, DEFAULT_CANCEL_PACING } from './transport/grpc/cancel-pacer.js';
+export { type AbortOptions } from './interop/abortable.js';

@@ -21,7 +21,7 @@ export { stdoutText } from './observables/operators/pie/stdout-text.js';
 export { returnValue } from './observables/operators/pie/return-value.js';
 export { untilProcessEnd } from './observables/operators/pie/until-process-end.js';
 export { type ValueOptions, NoValueError, firstValue, lastValue } from './interop/promise.js';
-export { abortable } from './interop/abortable.js';
+export { type AbortOptions, abortable } from './interop/abortable.js';
 export { admittedOnce } from './observables/operators/flame/admission.js';
 export { followCreated } from './observables/operators/flame/follow-created.js';
 export { processIdleTimeout } from './observables/operators/pie/process-idle-timeout.js';

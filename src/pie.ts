@@ -68,3 +68,4 @@ export { type PieCapability, capabilitiesOf } from './observables/pie/generation
 export { type PieServerKind } from './observables/pie/generations/generation-tracker.js';
 export { type WebSocketInit } from './transport/ws/socket.js';
 export { sanitizeFileName } from './model/pie/chunks.js';
+export { type AbortOptions } from './interop/abortable.js';

@@ -1,6 +1,23 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 
 /**
+ * The `signal` option every operation takes. Aborting works as for `fetch`: an already
+ * aborted signal fails the operation at once with `signal.reason` and sends nothing; an
+ * abort while it runs unsubscribes (which cancels it on the wire) and errors with the
+ * reason; once the operation ends, its listener is removed from the signal.
+ *
+ * @example
+ * ```ts
+ * import type { AbortOptions } from 'flame-pie-rx';
+ * const options: AbortOptions = { signal: AbortSignal.timeout(5_000) };
+ * ```
+ */
+export interface AbortOptions {
+  /** Aborting cancels the operation and errors it with the signal's reason. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
  * Ties an operation to an `AbortSignal`: aborting unsubscribes from the source (which cancels
  * it on the wire) and errors the stream with the signal's reason, as `fetch` does. Without a
  * signal the source is returned as it is.

@@ -43,6 +43,29 @@ describe('runAll', () => {
     });
   });
 
+  it('signal: an abort unsubscribes the source and every running inner, and errors with the reason', () => {
+    marbleScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      const inputs = hot('a-b---c|');
+      const inners = { a: cold('-(A|)'), b: cold('------(B|)'), c: cold('-(C|)') };
+      const controller = new AbortController();
+      const result = inputs.pipe(runAll((input: string) => inners[input as keyof typeof inners], { signal: controller.signal }));
+      cold('----x').subscribe(() => controller.abort('stop'));
+      expectObservable(result).toBe('-A--#', undefined, 'stop');
+      expectSubscriptions(inputs.subscriptions).toBe('^---!');
+      expectSubscriptions(inners.b.subscriptions).toBe('--^-!');
+      expectSubscriptions(inners.c.subscriptions).toBe([]);
+    });
+  });
+
+  it('signal: an aborted signal subscribes nothing', () => {
+    marbleScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const inputs = cold('a|');
+      const result = inputs.pipe(runAll(() => cold('(A|)'), { signal: AbortSignal.abort('early') }));
+      expectObservable(result).toBe('#', undefined, 'early');
+      expectSubscriptions(inputs.subscriptions).toBe([]);
+    });
+  });
+
   it('defaults to ordered results', () => {
     marbleScheduler().run(({ cold, expectObservable }) => {
       const inners = { a: cold('---(A|)'), b: cold('-(B|)') };

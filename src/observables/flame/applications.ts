@@ -127,5 +127,5 @@ export function listApplications(
     if (filtered) requireFlame07(version, 'listApplications filter');
     const request = filtered ? { state: applicationStates.toProto(filter.state!) } : {};
     return unaryCall(context.channel, FLAME_METHOD_TABLES[version].listApplications, request, call);
-  }).pipe(map((list) => list.applications.map(applicationFromProto).sort((a, b) => compareText(a.name, b.name))));
+  }, call).pipe(map((list) => list.applications.map(applicationFromProto).sort((a, b) => compareText(a.name, b.name))));
 }

@@ -55,8 +55,9 @@ export interface FlameConnectOptions
 /**
  * The Flame client: one gRPC channel to the session manager and one cold Observable per
  * Frontend RPC (nothing happens until you subscribe; each subscription is one call;
- * unsubscribing cancels it on the wire). Calls made while the server is unreachable wait
- * for the channel (unless `waitForReady: false`), bounded by `deadlineMs` if given.
+ * unsubscribing, or aborting the `signal` every operation takes, cancels it on the wire).
+ * Calls made while the server is unreachable wait for the channel (unless
+ * `waitForReady: false`), bounded by `deadlineMs` if given.
  * Errors are typed: `FlameNotFoundError`, `FlameAlreadyExistsError`,
  * `FlameInvalidArgumentError`, `FlameInternalError`, `FlameUnavailableError`, …,
  * `ApplicationRequestError`, `TaskFailedError`.
@@ -69,7 +70,7 @@ export interface FlameConnectOptions
  * import { FlameClient } from 'flame-pie-rx/flame';
  * import { firstValueFrom } from 'rxjs';
  * const client = FlameClient.connect({ endpoint: 'http://127.0.0.1:8080' });
- * console.log((await firstValueFrom(client.listApplications())).map((a) => a.name));
+ * console.log((await firstValueFrom(client.listApplications({ signal: AbortSignal.timeout(5_000) }))).map((a) => a.name));
  * client.close();
  * ```
  */

@@ -17,8 +17,10 @@ import { FLAME_METHOD_TABLES, withVersion } from './protocol.js';
  * ```
  */
 export function listExecutors(context: FlameClientContext, call: FlameClientCallOptions = {}): Observable<Executor[]> {
-  return withVersion(context.channel, (version) =>
-    unaryCall(context.channel, FLAME_METHOD_TABLES[version].listExecutors, {}, call),
+  return withVersion(
+    context.channel,
+    (version) => unaryCall(context.channel, FLAME_METHOD_TABLES[version].listExecutors, {}, call),
+    call,
   ).pipe(
     map((list) => list.executors.map(executorFromProto).sort((a, b) => compareText(a.id, b.id))),
   );

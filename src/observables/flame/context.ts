@@ -23,5 +23,5 @@ export interface FlameClientContext {
   readonly scheduler: SchedulerLike;
 }
 
-/** Per-call options of every Flame client method: `deadlineMs`, `waitForReady` (default true). */
+/** Per-call options of every Flame client method: `deadlineMs`, `waitForReady` (default true), `signal`. */
 export type FlameClientCallOptions = FlameCallOptions;

@@ -7,6 +7,7 @@ import { FlameError, GrpcStatusCode } from '../../model/flame/status-errors.js';
 import type { FlameChannel } from '../../transport/grpc/channel.js';
 import type { FlameCallOptions } from '../../transport/grpc/methods.js';
 import { unaryCall } from '../../transport/grpc/unary.js';
+import { type AbortOptions, abortable } from '../../interop/abortable.js';
 
 export type { FlameVersion } from '../../model/flame/version-errors.js';
 export * from './version-tables.js';
@@ -62,16 +63,20 @@ export class FlameProtocol {
     if (!this.pinned) this.#version = undefined;
   }
 
-  /** The version: at once when known, else after probing (shared by concurrent callers). */
+  /**
+   * The version: at once when known, else after probing (shared by concurrent callers).
+   * `signal` ends this caller's wait only: the probe goes on for the others.
+   */
   detect(call: FlameCallOptions = {}): Observable<FlameVersion> {
+    const { signal, ...probeCall } = call;
     return defer(() => {
       if (this.#version !== undefined) return of(this.#version);
-      this.#probe ??= this.#runProbe(call).pipe(
+      this.#probe ??= this.#runProbe(probeCall).pipe(
         finalize(() => (this.#probe = undefined)),
         share(),
       );
       return this.#probe;
-    });
+    }).pipe(abortable(signal));
   }
 
   #runProbe(call: FlameCallOptions): Observable<FlameVersion> {
@@ -136,6 +141,7 @@ export function protocolOf(channel: FlameChannel, version?: FlameVersionOption):
  * subscriber), else after detection. When the body fails with UNIMPLEMENTED and the
  * version was detected (not pinned), the version is probed again and, if it changed (a
  * server upgraded behind the same address), the body runs once more with the new one.
+ * `signal` cancels the whole of it, detection included.
  *
  * @example
  * ```ts
@@ -146,6 +152,7 @@ export function protocolOf(channel: FlameChannel, version?: FlameVersionOption):
 export function withVersion<T>(
   channel: FlameChannel,
   body: (version: FlameVersion) => Observable<T>,
+  options: AbortOptions = {},
 ): Observable<T> {
   const protocol = protocolOf(channel);
   const once = (version: FlameVersion): Observable<T> =>
@@ -163,7 +170,7 @@ export function withVersion<T>(
   return defer(() => {
     const known = protocol.version;
     return known !== undefined ? once(known) : protocol.detect().pipe(switchMap(once));
-  });
+  }).pipe(abortable(options.signal));
 }
 
 /**

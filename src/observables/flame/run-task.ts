@@ -10,6 +10,7 @@ import type { FlameClientCallOptions, FlameClientContext } from './context.js';
 import { createTaskOnce } from './create-task-once.js';
 import { type CreateTaskOptions, createTask } from './tasks.js';
 import { WatchTaskOptions, watchTask } from './watch-task.js';
+import { abortable } from '../../interop/abortable.js';
 
 /** Options of `runTask`: the watch's, plus the CreateTask call's. */
 export interface RunTaskOptions extends Omit<WatchTaskOptions, 'seenState' | 'reconcileAtStart'> {
@@ -47,8 +48,9 @@ export interface TaskRunResult<O> {
  * the same subscription (`createTaskOnce`: the session's tasks are read before the
  * CreateTask is sent again; see docs/reliability.md for the guarantee and its limits).
  *
- * Unsubscribing before the end stops watching only: the task keeps running on the server
- * (Flame has no cancel-task RPC; closing the session cancels its Pending tasks).
+ * Unsubscribing before the end, or aborting `signal`, cancels the CreateTask call if it is
+ * still in flight, else stops watching only: the task keeps running on the server (Flame
+ * has no cancel-task RPC; closing the session cancels its Pending tasks).
  *
  * @example
  * ```ts
@@ -62,7 +64,7 @@ export function runTask(
   input?: Uint8Array,
   options: RunTaskOptions = {},
 ): Observable<Task> {
-  const { createTaskCall, reconcileCreate, ...watchOptions } = options;
+  const { createTaskCall, reconcileCreate, signal, ...watchOptions } = options;
   const created$ =
     reconcileCreate === false
       ? createTask(context, sessionId, input, createTaskCall)
@@ -83,6 +85,7 @@ export function runTask(
           : watchTask(context, sessionId, created.id, { ...watchOptions, seenState: created.state, reconcileAtStart: false }),
       (created) => !isTerminalTaskState(created.state),
     ),
+    abortable(signal),
   );
 }
 
@@ -99,7 +102,7 @@ function encodeInput(input: unknown, codec: TaskCodec<unknown> | undefined): Uin
  * result here, not an error; transport and codec errors are errors. Without codecs input
  * and output are raw bytes.
  *
- * Unsubscribing stops watching; the task keeps running on the server.
+ * Unsubscribing (or aborting `signal`) stops watching; the task keeps running on the server.
  *
  * @example
  * ```ts
@@ -148,12 +151,12 @@ export function run(
  * task that ends Failed or Cancelled errors with `TaskFailedError` naming the task,
  * session, state and failure message. Without codecs input and output are raw bytes.
  *
- * Unsubscribing stops watching; the task keeps running on the server.
+ * Unsubscribing (or aborting `signal`) stops watching; the task keeps running on the server.
  *
  * @example
  * ```ts
  * import { invoke, textCodec } from 'flame-pie-rx/flame';
- * invoke(client, 'echo-a1B2c3', 'hello', { input: textCodec, output: textCodec }).subscribe(console.log);
+ * invoke(client, 'echo-a1B2c3', 'hello', { input: textCodec, output: textCodec, signal: AbortSignal.timeout(30_000) }).subscribe(console.log);
  * ```
  */
 export function invoke(

@@ -62,7 +62,7 @@ export function listSessions(
       requireFlame07(version, 'listSessions filter');
     }
     return unaryCall(context.channel, FLAME_METHOD_TABLES[version].listSessions, request, call);
-  }).pipe(map((list) => list.sessions.map(sessionFromProto).sort((a, b) => compareText(a.id, b.id))));
+  }, call).pipe(map((list) => list.sessions.map(sessionFromProto).sort((a, b) => compareText(a.id, b.id))));
 }
 
 function sessionFilterToProto(filter: SessionFilter): ListSessionsRequest {
@@ -93,7 +93,7 @@ export function suspendSession(
   return withVersion(context.channel, (version) => {
     requireFlame07(version, 'suspendSession');
     return unaryCall(context.channel, 'suspendSession', { sessionId }, call);
-  }).pipe(map(sessionFromProto));
+  }, call).pipe(map(sessionFromProto));
 }
 
 /**
@@ -114,7 +114,7 @@ export function resumeSession(
   return withVersion(context.channel, (version) => {
     requireFlame07(version, 'resumeSession');
     return unaryCall(context.channel, 'resumeSession', { sessionId }, call);
-  }).pipe(map(sessionFromProto));
+  }, call).pipe(map(sessionFromProto));
 }
 
 /**

@@ -3,9 +3,10 @@ import type { Session } from '../../model/flame/types.js';
 import { InvalidOptionsError } from '../operators/flame/invalid-options-error.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
 import { getSession } from './session-queries.js';
+import { type AbortOptions, abortable } from '../../interop/abortable.js';
 
-/** Options of `sessionStatus`. */
-export interface SessionStatusOptions {
+/** Options of `sessionStatus`; `signal` stops the polling (see `AbortOptions`). */
+export interface SessionStatusOptions extends AbortOptions {
   /** Polling period in ms (a positive number). Default 1000. */
   readonly intervalMs?: number;
   /** Where the polling timer runs. Default: the client's scheduler. */
@@ -87,7 +88,7 @@ export function sessionStatusWith(options: {
  * @example
  * ```ts
  * import { sessionStatus } from 'flame-pie-rx/flame';
- * sessionStatus(client, 'echo-a1B2c3', { intervalMs: 500 })
+ * sessionStatus(client, 'echo-a1B2c3', { intervalMs: 500, signal: AbortSignal.timeout(60_000) })
  *   .subscribe((s) => console.log(`${s.succeed} done, ${s.pending} pending`));
  * ```
  */
@@ -100,5 +101,5 @@ export function sessionStatus(
     get: () => getSession(context, sessionId, options.call),
     ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),
     scheduler: options.scheduler ?? context.scheduler,
-  });
+  }).pipe(abortable(options.signal));
 }

@@ -32,7 +32,7 @@ export function createSession(
 ): Observable<FlameSession> {
   return defer(() => {
     const resolved = resolveSessionOptions(options);
-    return gated(context, resolved, () =>
+    return gated(context, resolved, call, () =>
       unaryCall(context.channel, 'createSession', { sessionId: resolved.id, session: sessionSpecToProto(resolved) }, call),
     );
   }).pipe(map((proto) => new FlameSession(context, sessionFromProto(proto))));
@@ -43,13 +43,22 @@ export function createSession(
  * gang batch size) only after checking that the server speaks 0.7 (a 0.6 server would drop
  * them silently).
  */
-function gated<T>(context: FlameClientContext, resolved: ResolvedSessionOptions, send: () => Observable<T>): Observable<T> {
+function gated<T>(
+  context: FlameClientContext,
+  resolved: ResolvedSessionOptions,
+  call: FlameClientCallOptions,
+  send: () => Observable<T>,
+): Observable<T> {
   if (resolved.tokens === undefined && resolved.batchSize <= 1) return send();
-  return withVersion(context.channel, (version) => {
-    if (resolved.tokens !== undefined) requireFlame07(version, 'session tokens');
-    if (resolved.batchSize > 1) requireFlame07(version, 'session batchSize > 1 (gang scheduling)');
-    return send();
-  });
+  return withVersion(
+    context.channel,
+    (version) => {
+      if (resolved.tokens !== undefined) requireFlame07(version, 'session tokens');
+      if (resolved.batchSize > 1) requireFlame07(version, 'session batchSize > 1 (gang scheduling)');
+      return send();
+    },
+    call,
+  );
 }
 
 /**
@@ -96,7 +105,7 @@ export function openOrCreateSession(
     assertSameSessionId(sessionId, options);
     const base = typeof options === 'string' ? { application: options } : options;
     const resolved = resolveSessionOptions({ ...base, id: sessionId });
-    return gated(context, resolved, () =>
+    return gated(context, resolved, call, () =>
       unaryCall(context.channel, 'openSession', { sessionId: resolved.id, session: sessionSpecToProto(resolved) }, call),
     );
   }).pipe(map((proto) => new FlameSession(context, sessionFromProto(proto))));

@@ -10,9 +10,10 @@ import { type FlameVersion, protocolOf } from './protocol.js';
 import { checkTaskIdentity } from './task-identity.js';
 import { type WatchTaskCoreOptions, watchTaskWith } from './watch-task-core.js';
 import { sharedTaskWatch } from './watch-tasks-hub.js';
+import { type AbortOptions, abortable } from '../../interop/abortable.js';
 
-/** Options of `watchTask`; every one has a default from the client. */
-export interface WatchTaskOptions {
+/** Options of `watchTask`; every one has a default from the client. `signal` stops the watch (see `AbortOptions`). */
+export interface WatchTaskOptions extends AbortOptions {
   /** Delays between watch attempts. Default: the client's `backoff`. */
   readonly policy?: BackoffPolicy;
   /** Which stream/GetTask errors are retried. Default: retryable ones (UNAVAILABLE). */
@@ -49,6 +50,7 @@ export interface WatchTaskOptions {
  * Unsubscribing stops watching (0.6: the stream is cancelled on the wire; 0.7: the
  * registration is dropped and the shared stream closes once no watch is left); it does
  * NOT cancel the task, which keeps running on the server: Flame has no cancel-task RPC.
+ * Aborting `signal` is unsubscribing, and errors the watch with the signal's reason.
  *
  * `context` is a `FlameClient` or any `FlameClientContext`.
  *
@@ -56,7 +58,7 @@ export interface WatchTaskOptions {
  * ```ts
  * import { FlameClient, watchTask } from 'flame-pie-rx/flame';
  * const client = FlameClient.connect();
- * watchTask(client, 'echo-a1B2c3', '1').subscribe((task) => console.log(task.state));
+ * watchTask(client, 'echo-a1B2c3', '1', { signal: AbortSignal.timeout(60_000) }).subscribe((task) => console.log(task.state));
  * ```
  */
 export function watchTask(
@@ -68,10 +70,11 @@ export function watchTask(
   const protocol = protocolOf(context.channel);
   const known = protocol.version;
   const request = { sessionId, taskId };
-  if (known !== undefined) return watchTaskWith(new ChannelTaskCalls(context, request, options, known));
-  return protocol
-    .detect()
-    .pipe(switchMap((version) => watchTaskWith(new ChannelTaskCalls(context, request, options, version))));
+  const watch$ =
+    known !== undefined
+      ? watchTaskWith(new ChannelTaskCalls(context, request, options, known))
+      : protocol.detect().pipe(switchMap((version) => watchTaskWith(new ChannelTaskCalls(context, request, options, version))));
+  return watch$.pipe(abortable(options.signal));
 }
 
 const NO_OPTIONS: WatchTaskOptions = {};

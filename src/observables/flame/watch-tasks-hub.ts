@@ -1,18 +1,13 @@
-import type { ClientDuplexStream, ServiceError } from '@grpc/grpc-js';
-import { Observable, type Subscriber, type Unsubscribable } from 'rxjs';
+import { Observable, Subject, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs';
 import type { WatchTaskRequest } from '../../gen/flame/v1/frontend.js';
 import type { Task as ProtoTask } from '../../gen/flame/v1/types.js';
 import { taskFromProto } from '../../model/flame/convert.js';
-import { GrpcStatusCode } from '../../model/flame/status-errors.js';
+import { FlameError, GrpcStatusCode } from '../../model/flame/status-errors.js';
 import { type Task, isTerminalTaskState } from '../../model/flame/types.js';
 import type { FlameChannel } from '../../transport/grpc/channel.js';
 import { FlameChannelClosedError } from '../../transport/grpc/errors.js';
-import {
-  flameErrorFromServiceError,
-  flameMethod,
-  sharedGrpcCallSettings,
-  startWithoutCallerStack,
-} from '../../transport/grpc/methods.js';
+import { bidiStreamCall } from '../../transport/grpc/bidi-stream.js';
+import { type AbortOptions, abortable } from '../../interop/abortable.js';
 
 // Flame 0.7 WatchTasks (flame-0.7.md 3.1, 5.1.3): one bidirectional stream per (channel,
 // session) carries the watches of all that session's tasks. Each watch cycle of
@@ -43,17 +38,20 @@ const TASK_ID = /^[+-]?\d{1,19}$/;
  * INVALID_ARGUMENT (closed session, unknown id: GetTask is the authority then); errors
  * with the typed error for any other status (UNAVAILABLE: the caller re-watches, which
  * re-registers on a new stream). Unsubscribing drops the registration locally (WatchTasks
- * has no unregister); the session's stream closes once no watch is left.
+ * has no unregister); the session's stream closes once no watch is left: half-closed when
+ * the server has nothing registered, else cancelled on the wire. Aborting `signal` is
+ * unsubscribing, and errors the watch with the signal's reason (the shared stream is not
+ * this watch's alone, so it is closed as above, not at once).
  *
  * @example
  * ```ts
  * import { FlameChannel, sharedTaskWatch } from 'flame-pie-rx/flame';
  * const channel = new FlameChannel('http://127.0.0.1:8080');
- * sharedTaskWatch(channel, 'echo-a1B2c3', '1').subscribe((task) => console.log(task.state));
+ * sharedTaskWatch(channel, 'echo-a1B2c3', '1', { signal: AbortSignal.timeout(60_000) }).subscribe((task) => console.log(task.state));
  * ```
  */
-export function sharedTaskWatch(channel: FlameChannel, sessionId: string, taskId: string): Observable<Task> {
-  return new Observable<Task>((subscriber) => {
+export function sharedTaskWatch(channel: FlameChannel, sessionId: string, taskId: string, options: AbortOptions = {}): Observable<Task> {
+  const watch$ = new Observable<Task>((subscriber) => {
     if (channel.closed) {
       subscriber.error(new FlameChannelClosedError('WatchTasks'));
       return undefined;
@@ -64,6 +62,7 @@ export function sharedTaskWatch(channel: FlameChannel, sessionId: string, taskId
     }
     return hubOf(channel, sessionId).register(taskId, subscriber);
   });
+  return watch$.pipe(abortable(options.signal));
 }
 
 /**
@@ -105,13 +104,19 @@ class Registration implements Unsubscribable {
   }
 }
 
+/** The session's open WatchTasks call: what is written to it, and the subscription that keeps it open. */
+interface OpenCall {
+  readonly requests: Subject<WatchTaskRequest>;
+  subscription: Subscription | undefined;
+}
+
 /** The watches of one session and the stream they share. */
 class SessionWatchHub {
   /** Registrations by task id: one, or several watching the same task. */
   readonly #watches = new Map<string, Registration | Registration[]>();
   /** Ids still registered at the server (not reported terminal) that no watch wants now. */
   readonly #abandoned = new Set<string>();
-  #call: ClientDuplexStream<WatchTaskRequest, ProtoTask> | undefined = undefined;
+  #call: OpenCall | undefined = undefined;
   #linger: ReturnType<typeof setTimeout> | undefined = undefined;
 
   constructor(
@@ -136,7 +141,7 @@ class SessionWatchHub {
     }
     this.#abandoned.delete(taskId);
     // Every registration gets a fresh snapshot, also for a task already watched.
-    (this.#call ?? this.#openCall()).write({ sessionId: this.sessionId, taskId });
+    (this.#call ?? this.#openCall()).requests.next({ sessionId: this.sessionId, taskId });
     return registration;
   }
 
@@ -155,30 +160,19 @@ class SessionWatchHub {
     this.#idleCheck();
   }
 
-  #openCall(): ClientDuplexStream<WatchTaskRequest, ProtoTask> {
-    const definition = flameMethod('watchTasks');
-    const settings = sharedGrpcCallSettings();
-    const call = startWithoutCallerStack(() =>
-      this.channel.frontend.makeBidiStreamRequest<WatchTaskRequest, ProtoTask>(
-        definition.path,
-        definition.serialize,
-        definition.deserialize,
-        settings.metadata,
-        settings.callOptions,
-      ),
-    );
+  #openCall(): OpenCall {
+    const call: OpenCall = { requests: new Subject<WatchTaskRequest>(), subscription: undefined };
     this.#call = call;
-    this.channel.trackCall(call);
-    call.on('data', (message: ProtoTask) => {
-      if (this.#call === call) this.#message(message);
-    });
-    call.on('error', (error: ServiceError) => {
-      this.channel.untrackCall(call);
-      if (this.#call === call) this.#ended(error);
-    });
-    call.on('end', () => {
-      this.channel.untrackCall(call);
-      if (this.#call === call) this.#ended(undefined);
+    call.subscription = bidiStreamCall(this.channel, 'watchTasks', call.requests).subscribe({
+      next: (message: ProtoTask) => {
+        if (this.#call === call) this.#message(message);
+      },
+      error: (error: unknown) => {
+        if (this.#call === call) this.#ended(error);
+      },
+      complete: () => {
+        if (this.#call === call) this.#ended(undefined);
+      },
     });
     return call;
   }
@@ -210,13 +204,14 @@ class SessionWatchHub {
   }
 
   /** The stream ended (`error` undefined: OK). Every watch learns of it; the next registration opens a new stream. */
-  #ended(error: ServiceError | undefined): void {
+  #ended(error: unknown): void {
     this.#call = undefined;
     this.#abandoned.clear();
     const failure =
-      error === undefined || error.code === GrpcStatusCode.NOT_FOUND || error.code === GrpcStatusCode.INVALID_ARGUMENT
+      error === undefined ||
+      (error instanceof FlameError && (error.code === GrpcStatusCode.NOT_FOUND || error.code === GrpcStatusCode.INVALID_ARGUMENT))
         ? undefined
-        : flameErrorFromServiceError(error, 'WatchTasks');
+        : error;
     const all = [...this.#watches.values()];
     this.#watches.clear();
     for (const watches of all) {
@@ -244,8 +239,8 @@ class SessionWatchHub {
       if (!call) return;
       // Nothing left at the server: half-close and let it end the call with OK. Otherwise
       // (tasks registered there that nobody watches) cancel it.
-      if (this.#abandoned.size === 0) call.end();
-      else call.cancel();
+      if (this.#abandoned.size === 0) call.requests.complete();
+      else call.subscription?.unsubscribe();
       this.#abandoned.clear();
     }, WATCH_TASKS_LINGER_MS);
     this.#linger.unref?.();

@@ -14,6 +14,7 @@ import {
   timeout,
 } from 'rxjs';
 import type { ConnectionState } from '../../transport/connection-state.js';
+import { type AbortOptions, abortable } from '../../interop/abortable.js';
 import { PieConnectionLostError, PieError, PieTimeoutError } from '../../model/pie/errors.js';
 import type { ProcessEvent } from '../../model/pie/events.js';
 import { normalizeProcessId } from '../../model/pie/process-id.js';
@@ -95,7 +96,8 @@ export interface PieClientOptions
  * every operation of the protocol, for the 0.4 engine and the 0.5/0.6 gateway (see
  * `generation`, `capabilities`). After a reconnect it authenticates again, re-attaches
  * every process stream that still has subscribers, re-registers local MCP servers and
- * re-attaches listened-to workflows.
+ * re-attaches listened-to workflows. Every operation takes a `signal` in its options
+ * (`AbortOptions`): aborting is unsubscribing, and errors the operation with the reason.
  *
  * @example
  * ```ts
@@ -251,16 +253,16 @@ export class PieClient {
 
   /**
    * `ping`: emits the round-trip time in ms (from subscription, including any wait for the
-   * connection to be ready), then completes.
+   * connection to be ready), then completes. `signal` cancels it (see `AbortOptions`).
    *
    * @example
    * ```ts
-   * client.ping().subscribe((ms) => console.log(`${ms} ms`));
+   * client.ping({ signal: AbortSignal.timeout(2_000) }).subscribe((ms) => console.log(`${ms} ms`));
    * ```
    */
-  ping(): Observable<number> {
+  ping(options: AbortOptions = {}): Observable<number> {
     // One Observable instead of defer + okResult + map: ping is the latency probe.
-    return new Observable<number>((subscriber) => {
+    const ping$ = new Observable<number>((subscriber) => {
       const start = this.scheduler.now();
       return this.connection.request(PING).subscribe({
         next: (response) => {
@@ -271,6 +273,7 @@ export class PieClient {
         complete: () => subscriber.complete(),
       });
     });
+    return ping$.pipe(abortable(options.signal));
   }
 
   /**
@@ -283,8 +286,8 @@ export class PieClient {
    * client.query('model_status', '', { timeoutMs: 2000 }).subscribe(console.log);
    * ```
    */
-  query(subject: string, record = '', options: { timeoutMs?: number } = {}): Observable<string> {
-    return this.connection.request({ type: 'query', subject, record }, options).pipe(okResult('query'));
+  query(subject: string, record = '', options: { timeoutMs?: number } & AbortOptions = {}): Observable<string> {
+    return this.connection.request({ type: 'query', subject, record }, options).pipe(okResult('query'), abortable(options.signal));
   }
 
   /**
@@ -292,11 +295,11 @@ export class PieClient {
    *
    * @example
    * ```ts
-   * client.modelStatus().subscribe((s) => console.log(s.models.default?.kvPagesUsed));
+   * client.modelStatus({ signal: AbortSignal.timeout(2_000) }).subscribe((s) => console.log(s.models.default?.kvPagesUsed));
    * ```
    */
-  modelStatus(): Observable<ModelStatus> {
-    return this.query('model_status', '').pipe(map(parseModelStatus));
+  modelStatus(options: AbortOptions = {}): Observable<ModelStatus> {
+    return this.query('model_status', '', options).pipe(map(parseModelStatus));
   }
 
   /**
@@ -308,7 +311,7 @@ export class PieClient {
    * ```
    */
   checkProgram(programId: string, options: CheckProgramOptions = {}): Observable<boolean> {
-    return checkProgram(this.connection, programId, options);
+    return checkProgram(this.connection, programId, options).pipe(abortable(options.signal));
   }
 
   /**
@@ -322,7 +325,9 @@ export class PieClient {
    * ```
    */
   addProgram(options: AddProgramOptions): Observable<UploadProgress> {
-    return refusedAs06(addProgram(this.connection, options, this.tracker), this.connection.notices$, this.tracker);
+    return refusedAs06(addProgram(this.connection, options, this.tracker), this.connection.notices$, this.tracker).pipe(
+      abortable(options.signal),
+    );
   }
 
   /**
@@ -338,7 +343,7 @@ export class PieClient {
    * ```
    */
   installProgram(options: AddProgramOptions): Observable<string> {
-    return new Observable<string>((subscriber) => {
+    const install$ = new Observable<string>((subscriber) => {
       let programId: string | undefined;
       const upload = addProgram(this.connection, options, this.tracker, (id) => {
         programId = id;
@@ -355,6 +360,7 @@ export class PieClient {
         },
       });
     });
+    return install$.pipe(abortable(options.signal));
   }
 
   /**
@@ -366,21 +372,25 @@ export class PieClient {
    * ```
    */
   launch(inferlet: string, input?: unknown, options: LaunchOptions = {}): Observable<PieProcess> {
-    return launch(this.context, inferlet, input, options);
+    return launch(this.context, inferlet, input, options).pipe(abortable(options.signal));
   }
 
   /**
    * Launches a process on subscribe and streams its events: completes after `return`, errors
    * with `PieProcessFailedError` after `error`. `input` is JSON-stringified unless it is a
-   * string. Unsubscribing early detaches (default) or terminates (`onUnsubscribe: 'terminate'`).
+   * string. Unsubscribing early, or aborting `signal`, detaches (default) or terminates
+   * (`onUnsubscribe: 'terminate'`).
    *
    * @example
    * ```ts
-   * client.launchProcess('echo@1.0.0', { prompt: 'hi' }).pipe(stdoutText()).subscribe(console.log);
+   * const controller = new AbortController();
+   * client.launchProcess('echo@1.0.0', { prompt: 'hi' }, { onUnsubscribe: 'terminate', signal: controller.signal })
+   *   .pipe(stdoutText()).subscribe(console.log);
+   * controller.abort(); // terminate_process is sent; the stream errors with an AbortError
    * ```
    */
   launchProcess(inferlet: string, input?: unknown, options: LaunchOptions = {}): Observable<ProcessEvent> {
-    return launchProcess(this.context, inferlet, input, options);
+    return launchProcess(this.context, inferlet, input, options).pipe(abortable(options.signal));
   }
 
   /**
@@ -392,7 +402,7 @@ export class PieClient {
    * ```
    */
   launchProcesses(inferlet: string, inputs: readonly unknown[], options: LaunchManyOptions = {}): Observable<PieProcess[]> {
-    return this.gated('launchProcesses', 'launchProcesses', () => launchProcesses(this.context, inferlet, inputs, options));
+    return this.gated('launchProcesses', 'launchProcesses', options, () => launchProcesses(this.context, inferlet, inputs, options));
   }
 
   /**
@@ -406,9 +416,9 @@ export class PieClient {
   runProcesses(
     inferlet: string,
     inputs: readonly unknown[],
-    options: { tokenBudgets?: readonly (number | null)[]; timeoutMs?: number } = {},
+    options: { tokenBudgets?: readonly (number | null)[]; timeoutMs?: number } & AbortOptions = {},
   ): Observable<string[]> {
-    return this.gated('runProcesses', 'runProcesses', () => runProcesses(this.context, inferlet, inputs, options));
+    return this.gated('runProcesses', 'runProcesses', options, () => runProcesses(this.context, inferlet, inputs, options));
   }
 
   /**
@@ -419,8 +429,8 @@ export class PieClient {
    * client.launchDaemon('web@1.0.0', 8081).subscribe();
    * ```
    */
-  launchDaemon(inferlet: string, port: number, input?: unknown): Observable<void> {
-    return this.gated('launchDaemon', 'launchDaemon', () => launchDaemon(this.context, inferlet, port, input));
+  launchDaemon(inferlet: string, port: number, input?: unknown, options: AbortOptions = {}): Observable<void> {
+    return this.gated('launchDaemon', 'launchDaemon', options, () => launchDaemon(this.context, inferlet, port, input));
   }
 
   /**
@@ -431,8 +441,11 @@ export class PieClient {
    * client.attachProcess(id).pipe(switchMap((p) => p.events$)).subscribe(console.log);
    * ```
    */
-  attachProcess(processId: string, options: Pick<LaunchOptions, 'onUnsubscribe' | 'timeoutMs' | 'idleTimeoutMs'> = {}): Observable<PieProcess> {
-    return attachProcess(this.context, processId, options);
+  attachProcess(
+    processId: string,
+    options: Pick<LaunchOptions, 'onUnsubscribe' | 'timeoutMs' | 'idleTimeoutMs' | 'signal'> = {},
+  ): Observable<PieProcess> {
+    return attachProcess(this.context, processId, options).pipe(abortable(options.signal));
   }
 
   /**
@@ -443,10 +456,12 @@ export class PieClient {
    * client.terminateProcess(id).subscribe();
    * ```
    */
-  terminateProcess(processId: string): Observable<void> {
-    return defer(() =>
-      this.connection.request({ type: 'terminate_process', process_id: normalizeProcessId(processId) }),
-    ).pipe(okResult('terminate_process'), map(() => undefined));
+  terminateProcess(processId: string, options: AbortOptions = {}): Observable<void> {
+    return defer(() => this.connection.request({ type: 'terminate_process', process_id: normalizeProcessId(processId) })).pipe(
+      okResult('terminate_process'),
+      map(() => undefined),
+      abortable(options.signal),
+    );
   }
 
   /**
@@ -458,10 +473,10 @@ export class PieClient {
    * client.signalProcess(id, 'stop').subscribe();
    * ```
    */
-  signalProcess(processId: string, message: string): Observable<void> {
+  signalProcess(processId: string, message: string, options: AbortOptions = {}): Observable<void> {
     return defer(() =>
       this.connection.send({ type: 'signal_process', process_id: normalizeProcessId(processId), message }),
-    ).pipe(map(() => undefined));
+    ).pipe(map(() => undefined), abortable(options.signal));
   }
 
   /**
@@ -473,8 +488,8 @@ export class PieClient {
    * client.listProcesses().subscribe((ps) => ps.forEach((p) => console.log(p.id, p.program, p.elapsedSecs)));
    * ```
    */
-  listProcesses(): Observable<ProcessInfo[]> {
-    return this.connection.request({ type: 'list_processes' }).pipe(okResult('list_processes'), map(parseProcessList));
+  listProcesses(options: AbortOptions = {}): Observable<ProcessInfo[]> {
+    return this.connection.request({ type: 'list_processes' }).pipe(okResult('list_processes'), map(parseProcessList), abortable(options.signal));
   }
 
   /**
@@ -485,8 +500,8 @@ export class PieClient {
    * client.submitWorkflow({ type: 'process', program_name: 'echo@1.0.0' }).subscribe((w) => console.log(w.id));
    * ```
    */
-  submitWorkflow(workflow: string | object): Observable<PieWorkflow> {
-    return this.gated('workflows', 'submitWorkflow', () => submitWorkflow(this.context, workflow, this.trackWorkflow));
+  submitWorkflow(workflow: string | object, options: AbortOptions = {}): Observable<PieWorkflow> {
+    return this.gated('workflows', 'submitWorkflow', options, () => submitWorkflow(this.context, workflow, this.trackWorkflow));
   }
 
   /**
@@ -497,9 +512,8 @@ export class PieClient {
    * client.attachWorkflow(workflowId).pipe(switchMap((w) => w.events$)).subscribe(console.log);
    * ```
    */
-  attachWorkflow(workflowId: string): Observable<PieWorkflow> {
-    return defer(() => {
-      requireCapability(this.tracker, 'workflows', 'attachWorkflow');
+  attachWorkflow(workflowId: string, options: AbortOptions = {}): Observable<PieWorkflow> {
+    return this.gated('workflows', 'attachWorkflow', options, () => {
       const entry = new WorkflowEntry(this.context, normalizeProcessId(workflowId), 0, this.trackWorkflow);
       entry.attached = false;
       return entry.attach().pipe(map(() => entry));
@@ -515,8 +529,8 @@ export class PieClient {
    * client.registerMcpServer('files', { command: 'node', args: ['files-mcp.mjs'] }).subscribe();
    * ```
    */
-  registerMcpServer(name: string, command: McpServerCommand): Observable<void> {
-    return this.gated('mcp', 'registerMcpServer', () => this.bridge.register(name, command));
+  registerMcpServer(name: string, command: McpServerCommand, options: AbortOptions = {}): Observable<void> {
+    return this.gated('mcp', 'registerMcpServer', options, () => this.bridge.register(name, command));
   }
 
   /**
@@ -552,12 +566,15 @@ export class PieClient {
     this.subscriptions.unsubscribe();
   }
 
-  /** Runs `operation` on subscribe if the generation has `capability`, else fails at once with `PieUnsupportedError`. */
-  private gated<T>(capability: PieCapability, operation: string, run: () => Observable<T>): Observable<T> {
+  /**
+   * Runs `operation` on subscribe if the generation has `capability`, else fails at once
+   * with `PieUnsupportedError`; `signal` cancels it.
+   */
+  private gated<T>(capability: PieCapability, operation: string, options: AbortOptions, run: () => Observable<T>): Observable<T> {
     return defer(() => {
       requireCapability(this.tracker, capability, operation);
       return run();
-    });
+    }).pipe(abortable(options.signal));
   }
 
   private readonly trackWorkflow = (entry: WorkflowEntry, attached: boolean): void => {

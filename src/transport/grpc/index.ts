@@ -9,5 +9,6 @@ export * from './channel.js';
 export * from './methods.js';
 export * from './unary.js';
 export * from './server-stream.js';
+export * from './bidi-stream.js';
 export * from './idempotent-reads.js';
 export * from './cancel-pacer.js';

@@ -62,12 +62,14 @@ export function serverStreamCallMapped<K extends FlameServerStreamMethodName, T>
   options: FlameCallOptions,
   project: (message: FlameResponse<K>) => T,
 ): Observable<T> {
-  if (isIdempotentRead(method) && options.waitForReady !== false) {
-    // A list read again from the start is safe while nothing of it was emitted; after the
-    // first message a break is the caller's (retryingRead never re-sends then).
-    return retryingRead(channel, options, (attemptOptions) => streamAttempt(channel, method, request, attemptOptions, project));
-  }
-  return streamAttempt(channel, method, request, options, project);
+  // A list read again from the start is safe while nothing of it was emitted; after the
+  // first message a break is the caller's (retryingRead never re-sends then).
+  const call$ =
+    isIdempotentRead(method) && options.waitForReady !== false
+      ? retryingRead(channel, options, (attemptOptions) => streamAttempt(channel, method, request, attemptOptions, project))
+      : streamAttempt(channel, method, request, options, project);
+  // Around the retries: an abort during a backoff delay ends the call too.
+  return call$.pipe(abortable(options.signal));
 }
 
 /** One server-stream call, no retry. */
@@ -78,8 +80,7 @@ function streamAttempt<K extends FlameServerStreamMethodName, T>(
   options: FlameCallOptions,
   project: (message: FlameResponse<K>) => T,
 ): Observable<T> {
-  const call$ = grpcServerStream(channel, flameMethod(method), request, () => sharedGrpcCallSettings(options), project);
-  return options.signal ? call$.pipe(abortable(options.signal)) : call$;
+  return grpcServerStream(channel, flameMethod(method), request, () => sharedGrpcCallSettings(options), project);
 }
 
 /**

@@ -64,10 +64,12 @@ export function unaryCallMapped<K extends FlameUnaryMethodName, T>(
   options: FlameCallOptions,
   project: (response: FlameResponse<K>) => T,
 ): Observable<T> {
-  if (isIdempotentRead(method) && options.waitForReady !== false) {
-    return retryingRead(channel, options, (attemptOptions) => unaryAttempt(channel, method, request, attemptOptions, project));
-  }
-  return unaryAttempt(channel, method, request, options, project);
+  const call$ =
+    isIdempotentRead(method) && options.waitForReady !== false
+      ? retryingRead(channel, options, (attemptOptions) => unaryAttempt(channel, method, request, attemptOptions, project))
+      : unaryAttempt(channel, method, request, options, project);
+  // Around the retries: an abort during a backoff delay ends the call too.
+  return call$.pipe(abortable(options.signal));
 }
 
 /** One call, no retry. */
@@ -78,8 +80,7 @@ function unaryAttempt<K extends FlameUnaryMethodName, T>(
   options: FlameCallOptions,
   project: (response: FlameResponse<K>) => T,
 ): Observable<T> {
-  const call$ = grpcUnary(channel, flameMethod(method), request, () => sharedGrpcCallSettings(options), project);
-  return options.signal ? call$.pipe(abortable(options.signal)) : call$;
+  return grpcUnary(channel, flameMethod(method), request, () => sharedGrpcCallSettings(options), project);
 }
 
 /**

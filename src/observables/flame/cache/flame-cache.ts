@@ -16,6 +16,7 @@ import { type CachePayload, checkPayload, payloadSize } from './payload.js';
 import { withProgress, withoutProgress } from './transfer.js';
 import { objectCacheServiceBackend } from './v7.js';
 import { flightBackend } from './v6-flight.js';
+import { type AbortOptions, abortable } from '../../../interop/abortable.js';
 
 const BACKENDS: Record<FlameCacheVersion, CacheBackend> = { '0.6': flightBackend, '0.7': objectCacheServiceBackend };
 
@@ -33,14 +34,14 @@ export interface FlameCacheOptions extends FlameTlsOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Options of a write. */
-export interface CacheWriteOptions {
+/** Options of a write; `signal` cancels it (see `AbortOptions`). */
+export interface CacheWriteOptions extends AbortOptions {
   /** 0.7 `data_type` (default `raw`, the only type the Rust SDK reads); 0.6 ignores it. */
   readonly dataType?: string;
 }
 
-/** Options of a read. */
-export interface CacheReadOptions {
+/** Options of a read; `signal` cancels it (see `AbortOptions`). */
+export interface CacheReadOptions extends AbortOptions {
   /** The version the caller already holds: only later parts are sent. Default 0 (everything). */
   readonly sinceVersion?: number;
 }
@@ -51,7 +52,7 @@ export type CacheObjectLocator = string | ObjectRef;
 /**
  * The Flame object cache client, for 0.6 (Arrow Flight) and 0.7 (ObjectCacheService)
  * caches. Every method returns a cold Observable: subscribing starts the call, and
- * unsubscribing cancels it on the wire. Failed calls error with the Flame status errors
+ * unsubscribing (or aborting the `signal` every method takes) cancels it on the wire. Failed calls error with the Flame status errors
  * (`FlameNotFoundError`, `FlameInvalidArgumentError`, ...); bad keys throw
  * `FlameCacheKeyError` at subscription, before anything is sent.
  *
@@ -136,8 +137,10 @@ export class FlameCache {
    * cache.version().subscribe((v) => console.log(v)); // '0.7'
    * ```
    */
-  version(): Observable<FlameCacheVersion> {
-    return defer(() => (this.#version ? of(this.#version) : detectCacheVersion(this.#main).pipe(tap((v) => (this.#version = v)))));
+  version(options: AbortOptions = {}): Observable<FlameCacheVersion> {
+    return defer(() => (this.#version ? of(this.#version) : detectCacheVersion(this.#main).pipe(tap((v) => (this.#version = v))))).pipe(
+      abortable(options.signal),
+    );
   }
 
   /**
@@ -197,7 +200,7 @@ export class FlameCache {
    *
    * @example
    * ```ts
-   * cache.get(ref, { sinceVersion: 1 }).subscribe((o) => console.log(o.version, o.parts.length));
+   * cache.get(ref, { sinceVersion: 1, signal: AbortSignal.timeout(10_000) }).subscribe((o) => console.log(o.version, o.parts.length));
    * ```
    */
   get(object: CacheObjectLocator, options: CacheReadOptions = {}): Observable<CacheObject> {
@@ -225,10 +228,11 @@ export class FlameCache {
    * cache.delete('my-app/*').subscribe({ complete: () => console.log('gone') });
    * ```
    */
-  delete(keyOrPrefix: string): Observable<void> {
+  delete(keyOrPrefix: string, options: AbortOptions = {}): Observable<void> {
     return this.#run(
       () => checkDeleteTarget(keyOrPrefix),
       (backend) => backend.delete({ channel: this.#main }, keyOrPrefix),
+      options,
     );
   }
 
@@ -240,10 +244,11 @@ export class FlameCache {
    * cache.metadata('my-app/shared/x').subscribe((info) => console.log(info.size));
    * ```
    */
-  metadata(object: CacheObjectLocator): Observable<CacheObjectInfo> {
+  metadata(object: CacheObjectLocator, options: AbortOptions = {}): Observable<CacheObjectInfo> {
     return this.#run(
       () => checkObjectKey(keyOf(object)),
       (backend) => backend.metadata(this.#target(object), keyOf(object)),
+      options,
     );
   }
 
@@ -255,10 +260,11 @@ export class FlameCache {
    * cache.list().pipe(toArray()).subscribe((all) => console.log(all.length));
    * ```
    */
-  list(): Observable<CacheObjectInfo> {
+  list(options: AbortOptions = {}): Observable<CacheObjectInfo> {
     return this.#run(
       () => undefined,
       (backend) => backend.list({ channel: this.#main }),
+      options,
     );
   }
 
@@ -283,6 +289,7 @@ export class FlameCache {
         checkDataType(options.dataType);
       },
       (backend) => backend.put({ channel: this.#main }, keyOrPrefix, payload, options.dataType ?? 'raw', onBytes),
+      options,
     );
   }
 
@@ -294,6 +301,7 @@ export class FlameCache {
         checkDataType(options.dataType);
       },
       (backend) => backend.patch(this.#target(object), keyOf(object), payload, options.dataType ?? 'raw', onBytes),
+      options,
     );
   }
 
@@ -307,15 +315,19 @@ export class FlameCache {
         }
       },
       (backend) => backend.get(this.#target(object), keyOf(object), since, onBytes),
+      options,
     );
   }
 
-  /** Checks the input at subscription, then runs the operation with the endpoint's protocol. */
-  #run<T>(check: () => unknown, operation: (backend: CacheBackend) => Observable<T>): Observable<T> {
+  /**
+   * Checks the input at subscription, then runs the operation with the endpoint's
+   * protocol; `signal` cancels the whole of it (the version probe included).
+   */
+  #run<T>(check: () => unknown, operation: (backend: CacheBackend) => Observable<T>, options: AbortOptions): Observable<T> {
     return defer(() => {
       check();
       return this.version().pipe(mergeMap((version) => operation(BACKENDS[version])));
-    });
+    }).pipe(abortable(options.signal));
   }
 
   /** Where an operation on `object` goes: the replica its reference names, or the configured endpoint. */

@@ -1,9 +1,14 @@
 import { Observable, ObservableInput, OperatorFunction } from 'rxjs';
 import { InvalidOptionsError } from './invalid-options-error.js';
 import { runAllInto } from './run-all-merge.js';
+import { type AbortOptions, abortable } from '../../../interop/abortable.js';
 
-/** Options of `runAll`. */
-export interface RunAllOptions {
+/**
+ * Options of `runAll`. `signal`: aborting unsubscribes every running inner Observable
+ * (CreateTask calls in flight are cancelled, watches stopped) and errors the output with
+ * the signal's reason.
+ */
+export interface RunAllOptions extends AbortOptions {
   /**
    * How many inputs are being submitted at once: a positive integer or `Infinity`.
    * Default 64. A task submission (`invoke`, `run`, `runTask`, and the same methods of a
@@ -68,5 +73,7 @@ export function runAll<I, R>(
     throw new InvalidOptionsError('concurrency', `expected a positive integer or Infinity, got ${String(concurrency)}`);
   }
   const ordered = options.ordered !== false;
-  return (source) => new Observable<R>((subscriber) => runAllInto(source, subscriber, project, concurrency, ordered));
+  const { signal } = options;
+  return (source) =>
+    new Observable<R>((subscriber) => runAllInto(source, subscriber, project, concurrency, ordered)).pipe(abortable(signal));
 }

@@ -9,6 +9,7 @@ import type { UploadProgress } from '../programs/programs.js';
 import { okResult } from '../connection/responses.js';
 import { processIdleTimeout } from '../../operators/pie/process-idle-timeout.js';
 import { toPausingAsyncIterable } from './pausing-async-iterable.js';
+import { type AbortOptions, abortable } from '../../../interop/abortable.js';
 import type { BoundedAsyncIterable, ToAsyncIterableOptions } from './to-async-iterable.js';
 
 /**
@@ -31,16 +32,17 @@ export interface PieProcess {
    * sees the events from its subscription on. Late subscribers get the terminal event.
    */
   readonly events$: Observable<ProcessEvent>;
-  /** Sends a signal (fire-and-forget, spec 2.4.12); completes once handed to the socket. */
-  signal(message: string): Observable<void>;
+  /** Sends a signal (fire-and-forget, spec 2.4.12); completes once handed to the socket. `signal` cancels the wait to send it. */
+  signal(message: string, options?: AbortOptions): Observable<void>;
   /**
    * Sends a file to the inferlet (spec 4.4: 256 KiB chunks, blake3 hash, an empty file is
    * one empty chunk); emits progress per chunk. The engine never acknowledges, and drops
    * the file unless the inferlet is waiting for one: let it announce readiness first.
+   * `signal` stops the transfer: no further chunk is sent.
    */
-  transferFile(bytes: Uint8Array): Observable<UploadProgress>;
-  /** `terminate_process`; the stream then ends with an `error` event `Signal`. */
-  terminate(): Observable<void>;
+  transferFile(bytes: Uint8Array, options?: AbortOptions): Observable<UploadProgress>;
+  /** `terminate_process`; the stream then ends with an `error` event `Signal`. `signal` cancels the request. */
+  terminate(options?: AbortOptions): Observable<void>;
   /**
    * Stops following the process (it keeps running at the engine): `events$` subscribers
    * complete, later events are ignored, it is not reattached after a reconnect. A handle
@@ -98,9 +100,9 @@ export function createProcessHandle(
   return {
     id,
     events$,
-    signal: (message) =>
-      sendWhenAttached(context, route, { type: 'signal_process', process_id: id, message }),
-    transferFile: (bytes) =>
+    signal: (message, signalOptions = {}) =>
+      sendWhenAttached(context, route, { type: 'signal_process', process_id: id, message }).pipe(abortable(signalOptions.signal)),
+    transferFile: (bytes, transferOptions = {}) =>
       defer(() => {
         const fileHash = hashBlob(bytes);
         const chunks = chunkBlob(bytes);
@@ -127,11 +129,11 @@ export function createProcessHandle(
               ),
           ),
         );
-      }),
-    terminate: () =>
+      }).pipe(abortable(transferOptions.signal)),
+    terminate: (terminateOptions = {}) =>
       context.connection
         .request({ type: 'terminate_process', process_id: id })
-        .pipe(okResult('terminate_process'), map(() => undefined)),
+        .pipe(okResult('terminate_process'), map(() => undefined), abortable(terminateOptions.signal)),
     detach: () => route?.release('detach'),
     toAsyncIterable: (options = {}) => toPausingAsyncIterable(events$, context.pauseGate, options),
   };

@@ -14,9 +14,15 @@ import { isGateway } from '../../../transport/ws/generations.js';
 import type { ReleasePolicy } from './process-route.js';
 import { okResult } from '../connection/responses.js';
 import { checkTimeout } from '../../../transport/ws/connection-options.js';
+import type { AbortOptions } from '../../../interop/abortable.js';
 
-/** Options of `launch` / `launchProcess`. */
-export interface LaunchOptions extends GenerationLaunchOptions {
+/**
+ * Options of `launch` / `launchProcess`. `signal` (see `AbortOptions`): aborting
+ * `launchProcess` ends the event stream like unsubscribing (the process is released with
+ * `onUnsubscribe`: detached, or terminated), aborting `launch` before the engine answered
+ * releases the process it creates the same way.
+ */
+export interface LaunchOptions extends GenerationLaunchOptions, AbortOptions {
   /**
    * Capture stdout/stderr and stream events to this client (default true). With `false` the
    * engine discards stdout/stderr and attaches nobody: the handle has the id and an empty

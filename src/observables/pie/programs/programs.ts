@@ -11,21 +11,22 @@ import type { PieGenerationTracker } from '../generations/generation-tracker.js'
 
 export { PROGRAM_INSTALLED_RESULT } from './program-shapes.js';
 import { okResult } from '../connection/responses.js';
+import type { AbortOptions } from '../../../interop/abortable.js';
 
 /** Program bytes: given directly, or a path to a `.wasm` file (Node only). */
 export type WasmSource = Uint8Array | string | { readonly path: string };
 /** A manifest: TOML text given directly, or `{ path }` of a `Pie.toml` file (Node only). */
 export type ManifestSource = string | { readonly path: string };
 
-/** Local copies to hash for `checkProgram` (the engine accepts and ignores the hashes, spec 2.4.3). */
-export interface CheckProgramOptions {
+/** Local copies to hash for `checkProgram` (the engine accepts and ignores the hashes, spec 2.4.3); `signal` cancels it. */
+export interface CheckProgramOptions extends AbortOptions {
   readonly wasm?: WasmSource;
   readonly manifest?: ManifestSource;
   readonly timeoutMs?: number;
 }
 
-/** What `addProgram` uploads. */
-export interface AddProgramOptions {
+/** What `addProgram` uploads; `signal` cancels the upload (no further chunk is sent). */
+export interface AddProgramOptions extends AbortOptions {
   /** The program's bytes: a wasm component, or on gateways a script's source when the manifest names a `[runtime] language`. */
   readonly wasm: WasmSource;
   /** The manifest (0.4, 0.5; a gateway not yet known as 0.6 needs it too). A 0.6 upload carries none. */

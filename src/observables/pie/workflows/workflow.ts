@@ -4,6 +4,7 @@ import type { ProcessEvent } from '../../../model/pie/events.js';
 import { normalizeProcessId } from '../../../model/pie/process-id.js';
 import type { PieClientContext } from '../connection/client-context.js';
 import { okResult } from '../connection/responses.js';
+import { type AbortOptions, abortable } from '../../../interop/abortable.js';
 
 /**
  * A submitted workflow (spec 2.7). The engine never announces which process ids belong to
@@ -24,12 +25,12 @@ export interface PieWorkflow {
   readonly id: string;
   /** Events of the workflow's child processes, as they arrive (and any buffered before). */
   readonly events$: Observable<ProcessEvent>;
-  /** `attach_workflow`: replays events buffered while detached, then streams live ones. */
-  attach(): Observable<void>;
-  /** `detach_workflow`: the engine buffers children's events until the next attach; `events$` completes. */
-  detach(): Observable<void>;
-  /** `cancel_workflow`: running children end with an `error` event `cancelled`. */
-  cancel(): Observable<void>;
+  /** `attach_workflow`: replays events buffered while detached, then streams live ones. `signal` cancels the request. */
+  attach(options?: AbortOptions): Observable<void>;
+  /** `detach_workflow`: the engine buffers children's events until the next attach; `events$` completes. `signal` cancels the request. */
+  detach(options?: AbortOptions): Observable<void>;
+  /** `cancel_workflow`: running children end with an `error` event `cancelled`. `signal` cancels the request. */
+  cancel(options?: AbortOptions): Observable<void>;
 }
 
 /**
@@ -78,7 +79,7 @@ export class WorkflowEntry implements PieWorkflow {
     return this.attached && this.listeners > 0;
   }
 
-  attach(): Observable<void> {
+  attach(options: AbortOptions = {}): Observable<void> {
     return this.context.connection.request({ type: 'attach_workflow', workflow_id: this.id }).pipe(
       okResult('attach_workflow'),
       tap(() => {
@@ -87,10 +88,11 @@ export class WorkflowEntry implements PieWorkflow {
         this.tracking(this, true);
       }),
       map(() => undefined),
+      abortable(options.signal),
     );
   }
 
-  detach(): Observable<void> {
+  detach(options: AbortOptions = {}): Observable<void> {
     return this.context.connection.request({ type: 'detach_workflow', workflow_id: this.id }).pipe(
       okResult('detach_workflow'),
       tap(() => {
@@ -99,13 +101,14 @@ export class WorkflowEntry implements PieWorkflow {
         this.detached.next();
       }),
       map(() => undefined),
+      abortable(options.signal),
     );
   }
 
-  cancel(): Observable<void> {
+  cancel(options: AbortOptions = {}): Observable<void> {
     return this.context.connection
       .request({ type: 'cancel_workflow', workflow_id: this.id })
-      .pipe(okResult('cancel_workflow'), map(() => undefined));
+      .pipe(okResult('cancel_workflow'), map(() => undefined), abortable(options.signal));
   }
 
   /** Ends every `events$` subscriber with an error (reattach refused, connection closed). */

@@ -1,0 +1,79 @@
+// Aborting a process stream's AbortSignal against the real engine (pie-server 0.5.2): with
+// onUnsubscribe 'terminate' the engine ends the process; by default it is detached and keeps
+// running. Runs when PIE_ENGINE_URL is set (the tier prints one line when it did not run).
+import { getEventListeners } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { firstValueFrom, lastValueFrom } from 'rxjs';
+import { PieClient } from '../../src/observables/pie/pie-client.js';
+import type { ProcessInfo } from '../../src/model/pie/results.js';
+import { engineUrl } from './engine-url.js';
+
+const url = engineUrl();
+const clients: PieClient[] = [];
+afterEach(() => {
+  for (const client of clients.splice(0)) client.close();
+});
+
+async function connect(): Promise<PieClient> {
+  const client = await PieClient.connect(url!, undefined, { identity: 'default/signal-tests', heartbeat: false, requestTimeoutMs: 60_000 });
+  clients.push(client);
+  return client;
+}
+
+/** Polls `list_processes` until `check` holds (or 20 s pass); the last list. */
+async function listedUntil(client: PieClient, check: (list: ProcessInfo[]) => boolean): Promise<ProcessInfo[]> {
+  let list: ProcessInfo[] = [];
+  for (let i = 0; i < 200; i++) {
+    list = await firstValueFrom(client.listProcesses());
+    if (check(list)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return list;
+}
+
+const input = (tag: string) => ({ prompt: `Count slowly from one to one thousand (${tag})`, max_tokens: 4000, temperature: 0 });
+
+describe.skipIf(!url)('AbortSignal on process streams against the real engine (pie-server 0.5.2)', () => {
+  it("onUnsubscribe 'terminate': aborting errors the stream with the reason and the engine ends the process", async () => {
+    const client = await connect();
+    const tag = `terminate-${Date.now()}`;
+    const controller = new AbortController();
+    const ended = lastValueFrom(
+      client.launchProcess('compat-openai@0.1.0', input(tag), { onUnsubscribe: 'terminate', signal: controller.signal }),
+    ).catch((e: unknown) => e);
+    const running = await listedUntil(client, (list) => list.some((p) => p.input?.includes(tag)));
+    const id = running.find((p) => p.input?.includes(tag))?.id;
+    expect(id).toBeDefined();
+    controller.abort(new Error('user left'));
+    expect(await ended).toMatchObject({ message: 'user left' });
+    const after = await listedUntil(client, (list) => !list.some((p) => p.id === id));
+    expect(after.some((p) => p.id === id)).toBe(false);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  }, 60_000);
+
+  it('by default aborting detaches: the stream errors, the process keeps running at the engine', async () => {
+    const client = await connect();
+    const tag = `detach-${Date.now()}`;
+    const controller = new AbortController();
+    const ended = lastValueFrom(client.launchProcess('compat-openai@0.1.0', input(tag), { signal: controller.signal })).catch(
+      (e: unknown) => e,
+    );
+    const running = await listedUntil(client, (list) => list.some((p) => p.input?.includes(tag)));
+    const id = running.find((p) => p.input?.includes(tag))?.id;
+    expect(id).toBeDefined();
+    controller.abort();
+    expect(await ended).toMatchObject({ name: 'AbortError' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await firstValueFrom(client.listProcesses())).some((p) => p.id === id)).toBe(true);
+    await firstValueFrom(client.terminateProcess(id!), { defaultValue: undefined });
+  }, 60_000);
+
+  it('an aborted signal launches nothing', async () => {
+    const client = await connect();
+    const tag = `never-${Date.now()}`;
+    const reason = new Error('not now');
+    await expect(lastValueFrom(client.launchProcess('compat-openai@0.1.0', input(tag), { signal: AbortSignal.abort(reason) }))).rejects.toBe(reason);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await firstValueFrom(client.listProcesses())).some((p) => p.input?.includes(tag))).toBe(false);
+  }, 30_000);
+});
