@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { LATEST_PROTOCOL_VERSION, ResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { PieError } from '../../../src/model/pie/errors.js';
 import { MCP_SERVER_ERROR, StdioMcpServer } from '../../../src/observables/pie/mcp/stdio-mcp-server.js';
-import { loadMcpSdk, MCP_SDK_PACKAGE } from '../../../src/observables/pie/mcp/node/sdk-link.js';
+import { loadMcpSdk, MCP_SDK_PACKAGE, type Sdk } from '../../../src/observables/pie/mcp/node/sdk-link.js';
 
 const calcServer = fileURLToPath(new URL('./fixtures/calc-mcp-server.mjs', import.meta.url));
 const oldServer = fileURLToPath(new URL('./fixtures/old-mcp-server.mjs', import.meta.url));
@@ -25,6 +27,10 @@ const gone = (pid: number): boolean => {
     return true;
   }
 };
+
+// The bridge declares the SDK's shape itself (see sdk-link.ts); this fails to typecheck if
+// the installed SDK no longer fits it.
+const sdkShape: Sdk = { Client, StdioClientTransport, ResultSchema };
 
 describe('StdioMcpServer', () => {
   it('a server that stopped reading its stdin (EPIPE) is dead: no uncaught error, requests fail with -32000', async () => {
@@ -104,6 +110,7 @@ describe('StdioMcpServer', () => {
 
   it('without the SDK installed, starting fails with a PieError that names the package', async () => {
     const absent = (specifier: string) => import(specifier.replace(MCP_SDK_PACKAGE, '@modelcontextprotocol/not-installed'));
+    await expect(loadMcpSdk()).resolves.toEqual(sdkShape);
     const failure = await loadMcpSdk(absent).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(PieError);
     expect((failure as Error).message).toBe(

@@ -1,8 +1,9 @@
 // Node-only: a local stdio MCP server spoken to through `@modelcontextprotocol/sdk` (its
 // `Client` and `StdioClientTransport`, which negotiate the protocol version). The SDK is an
-// optional peer dependency, loaded on the first `registerMcpServer`: it adds about 29 MB and
-// 110 packages to an install (59 → 88 MB in a fresh project) and 160–230 ms to the first
-// import, for a feature only the 0.4 engine has (docs/pie.md, "MCP servers"). Its types are
+// optional peer dependency, loaded on the first `registerMcpServer`: measured in a fresh
+// project it adds 29 MB and 97 packages to an install (59 → 88 MB, 62 → 159 packages) and
+// about 185 ms of CPU to the first import (as much again as all of `flame-pie-rx/pie`),
+// for a feature only the 0.4 engine has (docs/pie.md, "MCP servers"). Its types are
 // declared here structurally: the CommonJS build resolves modules the Node 10 way (no
 // `exports`), and the shipped declarations must not name a package users may lack.
 import { PieError } from '../../../../model/pie/errors.js';
@@ -25,6 +26,8 @@ interface ChildLike {
 interface SdkTransport {
   readonly pid: number | null;
   start(): Promise<void>;
+  send(message: unknown): Promise<void>;
+  close(): Promise<void>;
   setProtocolVersion?(version: string): void;
 }
 
@@ -37,7 +40,8 @@ interface SdkClient {
   close(): Promise<void>;
 }
 
-interface Sdk {
+/** The parts of the SDK used here. @internal */
+export interface Sdk {
   Client: new (info: { name: string; version: string }, options: { capabilities: object }) => SdkClient;
   StdioClientTransport: new (params: {
     command: string;
