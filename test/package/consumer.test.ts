@@ -42,6 +42,19 @@ for (const entry of entries) names.push(Object.keys(await import(entry)).length)
 console.log(JSON.stringify({ names }));
 `;
 
+// The MCP SDK is an optional peer dependency: an app without it gets a PieError naming it.
+const MCP = `
+import { lastValueFrom } from 'rxjs';
+import { PieClient, PieError } from 'flame-pie-rx/pie';
+import { PieEmulator } from 'flame-pie-rx/testing';
+const emu = await PieEmulator.start();
+const client = await PieClient.connect(emu.url, { username: 'app' });
+const error = await lastValueFrom(client.registerMcpServer('calc', { command: process.execPath })).catch((e) => e);
+console.log(JSON.stringify({ pie: error instanceof PieError, message: error.message }));
+client.close();
+await emu.close();
+`;
+
 function run(command: string, args: string[], cwd: string): string {
   return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
@@ -65,6 +78,7 @@ beforeAll(() => {
   writeFileSync(join(app, 'index.ts'), APP);
   writeFileSync(join(app, 'require.cjs'), CJS);
   writeFileSync(join(app, 'import.mjs'), ESM);
+  writeFileSync(join(app, 'mcp.mjs'), MCP);
   writeFileSync(
     join(app, 'tsconfig.json'),
     JSON.stringify({
@@ -105,6 +119,15 @@ describe('the published package in an app', () => {
     expect(Math.min(...esm.names)).toBeGreaterThan(0);
   }, 30_000);
 
+  it('installs without the optional MCP SDK; registerMcpServer then fails with a PieError naming it', () => {
+    const app = join(dir, 'app');
+    expect(() => readFileSync(join(app, 'node_modules/@modelcontextprotocol/sdk/package.json'))).toThrow();
+    expect(JSON.parse(run(process.execPath, ['mcp.mjs'], app))).toEqual({
+      pie: true,
+      message: 'Local MCP servers need the optional peer dependency @modelcontextprotocol/sdk: npm install @modelcontextprotocol/sdk',
+    });
+  }, 30_000);
+
   it('ships only what users need, with LICENSE and source maps that carry their sources', () => {
     expect(files).toContain('LICENSE');
     expect(files).toContain('README.md');
@@ -116,7 +139,8 @@ describe('the published package in an app', () => {
     };
     expect(map.sourcesContent?.length).toBe(map.sources.length);
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
-    expect(pkg.peerDependencies).toEqual({ rxjs: expect.any(String) });
+    expect(pkg.peerDependencies).toEqual({ rxjs: expect.any(String), '@modelcontextprotocol/sdk': expect.any(String) });
+    expect(pkg.peerDependenciesMeta).toEqual({ '@modelcontextprotocol/sdk': { optional: true } });
     expect(pkg.repository).toBeTruthy();
     expect(pkg.sideEffects).toBeTruthy();
   });

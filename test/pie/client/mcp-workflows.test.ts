@@ -19,8 +19,10 @@ describe('PieClient MCP bridge', () => {
         ctx.mcp('calc', 'tools/call', { name: 'wait', arguments: { ms: 150 } }),
         ctx.mcp('calc', 'tools/call', { name: 'add', arguments: { a: 2, b: 3 } }),
       ]);
-      const failure = await ctx.mcp('calc', 'tools/call', { name: 'nope', arguments: {} }).catch((e: Error & { code?: number }) => `${e.code}: ${e.message}`);
-      return JSON.stringify({ tools: list.tools.map((t) => t.name), slow: JSON.parse(slow), sum: JSON.parse(sum), failure });
+      // A tool's own failure is a result (isError); a JSON-RPC error comes back as the server's error object.
+      const toolError = JSON.parse(await ctx.mcp('calc', 'tools/call', { name: 'nope', arguments: {} }));
+      const failure = await ctx.mcp('calc', 'resources/read', { uri: 'calc://nope' }).catch((e: Error & { code?: number }) => `${e.code}: ${e.message}`);
+      return JSON.stringify({ tools: list.tools.map((t) => t.name), slow: JSON.parse(slow), sum: JSON.parse(sum), toolError, failure });
     });
     const client = await h.client(emu);
     await lastValueFrom(client.registerMcpServer('calc', { command: process.execPath, args: [calcServer] }), { defaultValue: undefined });
@@ -28,10 +30,11 @@ describe('PieClient MCP bridge', () => {
     expect(registration).toMatchObject({ name: 'calc', transport: 'stdio', command: process.execPath, args: [calcServer] });
     const result = await lastValueFrom(client.launchProcess('agent@1.0.0'));
     expect(JSON.parse((result as { value: string }).value)).toEqual({
-      tools: ['add', 'wait'],
+      tools: ['add', 'wait', 'die'],
       slow: { content: [{ type: 'text', text: 'waited 150' }] },
       sum: { content: [{ type: 'text', text: '5' }] },
-      failure: '-32602: Unknown tool: nope',
+      toolError: { content: [{ type: 'text', text: 'MCP error -32602: Tool nope not found' }], isError: true },
+      failure: '-32602: MCP error -32602: Resource calc://nope not found',
     });
     const responses = emu.received.filter((m) => m.type === 'mcp_response').map((m) => (m as { corr_id: number }).corr_id);
     expect(responses.indexOf(3)).toBeLessThan(responses.indexOf(2)); // the quick call overtook the slow one
@@ -59,6 +62,27 @@ describe('PieClient MCP bridge', () => {
     expect((result as { value: string }).value).toMatch(
       /^-32000: MCP server (exited \(code 0\)|'gone' is not running|stopped reading its input \(EPIPE\))$/,
     );
+  });
+
+  it('a server that dies mid-request answers that relay -32000 with its exit, and the inferlet does not hang', async () => {
+    const emu = await h.emulator();
+    emu.registerInferlet('crash@1.0.0', async (ctx) => {
+      const fail = (e: Error & { code?: number }) => `${e.code}: ${e.message}`;
+      const [pending, dying] = await Promise.all([
+        ctx.mcp('calc', 'tools/call', { name: 'wait', arguments: { ms: 60_000 } }).catch(fail),
+        ctx.mcp('calc', 'tools/call', { name: 'die', arguments: {} }).catch(fail),
+      ]);
+      const later = await ctx.mcp('calc', 'tools/list', {}).catch(fail);
+      return JSON.stringify({ pending, dying, later });
+    });
+    const client = await h.client(emu);
+    await lastValueFrom(client.registerMcpServer('calc', { command: process.execPath, args: [calcServer] }), { defaultValue: undefined });
+    const result = await lastValueFrom(client.launchProcess('crash@1.0.0'));
+    expect(JSON.parse((result as { value: string }).value)).toEqual({
+      pending: '-32000: MCP server exited (code 3)',
+      dying: '-32000: MCP server exited (code 3)',
+      later: "-32000: MCP server 'calc' is not running",
+    });
   });
 });
 

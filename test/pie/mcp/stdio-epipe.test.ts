@@ -16,7 +16,7 @@ describe('StdioMcpServer when the server dies', () => {
       `import { createInterface } from 'node:readline';
 createInterface({ input: process.stdin }).on('line', (line) => {
   const m = JSON.parse(line);
-  if (m.method === 'initialize') process.stdout.write(JSON.stringify({ jsonrpc: '2.0', id: m.id, result: {} }) + '\\n');
+  if (m.method === 'initialize') process.stdout.write(JSON.stringify({ jsonrpc: '2.0', id: m.id, result: { protocolVersion: '2024-11-05', capabilities: {}, serverInfo: { name: 'dies', version: '1' } } }) + '\\n');
   else if (m.id !== undefined) { process.stdin.destroy(); process.exit(0); }
 });
 `,

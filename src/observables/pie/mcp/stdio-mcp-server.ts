@@ -1,5 +1,5 @@
 import { PieError } from '../../../model/pie/errors.js';
-import { needsNode, pieNodeServices, type PieChildProcess } from '../../../model/pie/platform.js';
+import { mcpConnector, type McpLink } from './mcp-link.js';
 
 /** A JSON-RPC 2.0 error object, as an MCP server returns it and as `mcp_response` relays it. */
 export interface McpErrorObject {
@@ -12,20 +12,11 @@ export interface McpErrorObject {
 export interface McpServerCommand {
   readonly command: string;
   readonly args?: readonly string[];
-  /** Extra environment variables for the child process. */
+  /** Extra environment variables for the child process (it inherits the rest). */
   readonly env?: Readonly<Record<string, string>>;
   readonly cwd?: string;
 }
 
-/**
- * The MCP protocol version of the `initialize` handshake every Pie client uses (spec 2.6).
- *
- * @example
- * ```ts
- * MCP_PROTOCOL_VERSION; // => '2024-11-05'
- * ```
- */
-export const MCP_PROTOCOL_VERSION = '2024-11-05';
 /**
  * JSON-RPC error code for a dead, unknown or failing local server (spec 2.6).
  *
@@ -36,14 +27,24 @@ export const MCP_PROTOCOL_VERSION = '2024-11-05';
  */
 export const MCP_SERVER_ERROR = -32000;
 
-type ChildLike = PieChildProcess;
+/** The server's own error object out of an SDK error (whose message the SDK prefixed). */
+function errorObject(error: unknown): McpErrorObject {
+  const e = error as { code?: unknown; message?: unknown; data?: unknown } | undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  if (e && typeof e.code === 'number' && Number.isInteger(e.code)) {
+    const own = message.replace(`MCP error ${e.code}: `, '');
+    return e.data === undefined ? { code: e.code, message: own } : { code: e.code, message: own, data: e.data };
+  }
+  return { code: MCP_SERVER_ERROR, message };
+}
 
 /**
- * A local MCP server spoken to over its stdin/stdout: newline-delimited JSON-RPC 2.0
- * (Node only; the Node entry installs the process launcher). `start` spawns it and
- * performs the `initialize` handshake (protocol `2024-11-05`) followed by
- * `notifications/initialized`. Requests run concurrently, matched by id; when the process
- * dies every pending and later request fails with code -32000.
+ * A local MCP server spoken to over its stdin/stdout through `@modelcontextprotocol/sdk`
+ * (Node only: the Node entry installs it; the SDK is an optional peer dependency). `start`
+ * spawns it and performs the `initialize` handshake, in which the SDK negotiates the
+ * protocol version. Requests run concurrently, any method with any params; a failure
+ * rejects with the server's `{code, message, data?}`, and once the process is gone (exit,
+ * signal, broken stdin) every pending and later request fails with code -32000 and the reason.
  *
  * @example
  * ```ts
@@ -53,36 +54,22 @@ type ChildLike = PieChildProcess;
  * ```
  */
 export class StdioMcpServer {
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: McpErrorObject): void }>();
-  private buffered = '';
+  private link: McpLink | undefined;
   private deadReason: string | undefined;
+  private readonly pending = new Set<(error: McpErrorObject) => void>();
 
-  private constructor(private readonly child: ChildLike) {}
+  private constructor() {}
 
   /** Spawns the server and completes the MCP handshake; a failure gives `PieError`. */
   static async start(command: McpServerCommand, clientInfo = { name: 'flame-pie-rx', version: '0.1.0' }): Promise<StdioMcpServer> {
-    const services = pieNodeServices();
-    if (!services) throw new PieError(needsNode('starting a local MCP server'));
-    const child = services.spawn({
-      command: command.command,
-      args: command.args ?? [],
-      ...(command.cwd ? { cwd: command.cwd } : {}),
-      ...(command.env ? { env: command.env } : {}),
-    });
-    const server = new StdioMcpServer(child);
-    server.listen();
+    const connect = mcpConnector();
+    const server = new StdioMcpServer();
     try {
-      await server.request('initialize', {
-        protocolVersion: MCP_PROTOCOL_VERSION,
-        capabilities: {},
-        clientInfo,
-      });
-      server.notify('notifications/initialized', {});
+      server.link = await connect(command, clientInfo, { dead: (reason) => server.die(reason) });
     } catch (error) {
-      server.close();
-      const detail = typeof error === 'object' && error && 'message' in error ? String(error.message) : String(error);
-      throw new PieError(`MCP server '${command.command}' failed to initialize: ${detail}`);
+      if (error instanceof PieError) throw error;
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new PieError(`MCP server '${command.command}' failed to initialize: ${detail}`, { cause: error });
     }
     return server;
   }
@@ -92,80 +79,43 @@ export class StdioMcpServer {
     return this.deadReason === undefined;
   }
 
+  /** The protocol version agreed in the handshake (the server's answer). */
+  get protocolVersion(): string | undefined {
+    return this.link?.protocolVersion;
+  }
+
+  /** The child's process id while it runs. */
+  get pid(): number | undefined {
+    return this.link?.pid;
+  }
+
   /** Sends a JSON-RPC request; resolves with `result`, rejects with the error object. */
   request(method: string, params: unknown): Promise<unknown> {
-    if (this.deadReason !== undefined) {
-      return Promise.reject<unknown>({ code: MCP_SERVER_ERROR, message: this.deadReason });
+    const link = this.link;
+    if (this.deadReason !== undefined || !link) {
+      return Promise.reject<unknown>({ code: MCP_SERVER_ERROR, message: this.deadReason ?? 'MCP server is not running' });
     }
-    const id = this.nextId++;
     return new Promise<unknown>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.write({ jsonrpc: '2.0', id, method, params });
+      this.pending.add(reject);
+      link.request(method, params).then(resolve, (error: unknown) => reject(errorObject(error))).finally(() => this.pending.delete(reject));
     });
   }
 
   /** Sends a JSON-RPC notification (no reply). */
   notify(method: string, params: unknown): void {
-    this.write({ jsonrpc: '2.0', method, params });
+    if (this.deadReason === undefined) this.link?.notify(method, params);
   }
 
   /** Stops the server process. */
   close(): void {
     this.die('MCP server was closed');
-    this.child.stdin?.end();
-    this.child.kill();
-  }
-
-  private write(message: unknown): void {
-    if (this.deadReason !== undefined) return;
-    try {
-      this.child.stdin?.write(`${JSON.stringify(message)}\n`);
-    } catch {
-      this.die('MCP server is not running');
-    }
-  }
-
-  private listen(): void {
-    this.child.stdout?.setEncoding('utf8');
-    this.child.stdout?.on('data', (chunk) => {
-      this.buffered += chunk;
-      let newline = this.buffered.indexOf('\n');
-      while (newline >= 0) {
-        const line = this.buffered.slice(0, newline).trim();
-        this.buffered = this.buffered.slice(newline + 1);
-        if (line) this.onLine(line);
-        newline = this.buffered.indexOf('\n');
-      }
-    });
-    this.child.on('exit', (code, signal) => this.die(`MCP server exited (${signal ?? `code ${String(code)}`})`));
-    this.child.on('error', (error) => this.die(`MCP server failed: ${error.message}`));
-    // A server that exits while a request is being written gives EPIPE on its stdin: without
-    // a listener that error would crash the process.
-    // The exit that follows names the reason; a server that only closed its stdin is dead too.
-    this.child.stdin?.on('error', (error: Error & { code?: string }) => {
-      setTimeout(() => this.die(`MCP server stopped reading its input (${error.code ?? error.message})`), 100);
-    });
-  }
-
-  private onLine(line: string): void {
-    let message: { id?: unknown; result?: unknown; error?: McpErrorObject };
-    try {
-      message = JSON.parse(line) as typeof message;
-    } catch {
-      return; // not JSON-RPC (a log line); MCP servers should not write those to stdout
-    }
-    if (typeof message.id !== 'number') return;
-    const waiter = this.pending.get(message.id);
-    if (!waiter) return;
-    this.pending.delete(message.id);
-    if (message.error) waiter.reject(message.error);
-    else waiter.resolve(message.result);
+    this.link?.close();
   }
 
   private die(reason: string): void {
     if (this.deadReason !== undefined) return;
     this.deadReason = reason;
-    for (const waiter of this.pending.values()) waiter.reject({ code: MCP_SERVER_ERROR, message: reason });
+    for (const reject of this.pending) reject({ code: MCP_SERVER_ERROR, message: reason });
     this.pending.clear();
   }
 }
