@@ -15,7 +15,7 @@ import { everythingShown, expectNoSecretOf } from './secret-search.js';
 import { FlameClient } from '../../src/flame.js';
 import { PieAuthError, PieClient, PieUpgradeError, type PieClientOptions, type PieCredentials } from '../../src/pie.js';
 import { FlameEmulator, PieEmulator } from '../../src/testing.js';
-import { engineUrl } from '../real-engine/engine-url.js';
+import { engineUrl } from '../real-engine/engine-env.js';
 
 const USERNAME = 'usr-9c4e1a7b3d5f-SECRET';
 const IDENTITY = 'idt-5a3c8e1f7b9d-SECRET';

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { PieClient } from '../../src/observables/pie/pie-client.js';
 import type { ProcessInfo } from '../../src/model/pie/results.js';
-import { engineUrl } from './engine-url.js';
+import { engineUrl } from './engine-env.js';
 
 const url = engineUrl();
 const clients: PieClient[] = [];
