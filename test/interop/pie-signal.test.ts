@@ -153,10 +153,8 @@ describe('Pie operations take an AbortSignal', () => {
     const controller = new AbortController();
     const pending = firstValueFrom(client.ping({ signal: controller.signal }));
     await until(() => emu.received.some((m) => m.type === 'ping'));
-    const abortedAt = Date.now();
-    controller.abort(new Error('enough'));
+    controller.abort(new Error('enough')); // the reply is still 400 ms away: without the abort, ping would resolve
     await expect(pending).rejects.toThrow('enough');
-    expect(Date.now() - abortedAt).toBeLessThan(300);
     emu.delayReplies(0);
     await delay(450);
     expect(typeof (await firstValueFrom(client.ping()))).toBe('number');
