@@ -11,3 +11,4 @@ export * from './unary.js';
 export * from './server-stream.js';
 export * from './idempotent-reads.js';
 export * from './cancel-pacer.js';
+export * from './oversized-status.js';
