@@ -5,6 +5,8 @@
 //   `Received RST_STREAM with code 2 triggered by internal client error: Too many
 //   CONTINUATION frames following a HEADER frame`. That is not a connection loss to retry:
 //   the server would send the same status again, so it becomes FlameStatusTooLargeError.
+//   The other calls open on that connection get the very same status (Node ends them all
+//   with the session's error), so they end with it too: nothing tells them apart.
 // - one field above 64 KiB (e.g. 1 MiB of `grpc-message` or `grpc-status-details-bin`):
 //   nghttp2's HPACK decoder has a fixed 64 KiB limit per field; it sends GOAWAY
 //   COMPRESSION_ERROR and stops reading the socket, and Node reports nothing to grpc-js (no
