@@ -31,6 +31,7 @@ export {
   FlameAlreadyExistsError,
   FlameCancelledError,
   FlameDeadlineExceededError,
+  FlameStatusTooLargeError,
   FlameError,
   FlameFailedPreconditionError,
   FlameInternalError,

@@ -29,6 +29,13 @@ const OPENSSH_PRIVATE = /b3BlbnNzaC1rZXktdjE[A-Za-z0-9+/=\s]*/g;
  * as `<label, N chars>` instead of its text, so that a secret passed in the wrong field
  * (a token given as username) never reaches a message, while the message still says what
  * was echoed.
+ *
+ * @example
+ * ```ts
+ * import { redactSecrets, type CredentialEcho } from 'flame-pie-rx';
+ * const username: CredentialEcho = { label: 'username', value: 'alice' };
+ * redactSecrets("User 'alice' is not authorized", [username]); // => "User '<username, 5 chars>' is not authorized"
+ * ```
  */
 export interface CredentialEcho {
   readonly label: string;

@@ -185,6 +185,31 @@ export class FlameCancelledError extends FlameError {}
 export class FlameDeadlineExceededError extends FlameError {}
 
 /**
+ * The server's answer could not be read: its header block (an error status with a huge
+ * `grpc-message` or `grpc-status-details-bin`, or other huge metadata) was larger than the
+ * client's HTTP/2 layer accepts, which then dropped the connection. `code` is what the
+ * transport reported (INTERNAL); `refusal` its words; the server's own message was never
+ * read. Not retryable: the server would send the same status again.
+ *
+ * @example
+ * ```ts
+ * import { FlameStatusTooLargeError } from 'flame-pie-rx/flame';
+ * new FlameStatusTooLargeError({ code: 13, refusal: 'Too many CONTINUATION frames following a HEADER frame', method: 'GetTask' }).message;
+ * // => "GetTask failed: INTERNAL: the server's status was larger than the client accepts (Too many CONTINUATION frames following a HEADER frame)"
+ * ```
+ */
+export class FlameStatusTooLargeError extends FlameError {
+  /** What the client's HTTP/2 layer said when it refused the header block. */
+  readonly refusal: string;
+
+  constructor(fields: { code: number; refusal: string; method?: string }, options: { cause?: unknown } = {}) {
+    const details = `the server's status was larger than the client accepts (${fields.refusal})`;
+    super({ code: fields.code, details, ...(fields.method === undefined ? {} : { method: fields.method }) }, options);
+    this.refusal = fields.refusal;
+  }
+}
+
+/**
  * Builds the typed error for a non-OK gRPC status. Only UNAVAILABLE (a transport-level
  * failure) is `retryable`; every other code says something about the request itself.
  *

@@ -38,8 +38,8 @@ export interface ActiveCall {
   readonly streaming: boolean;
   /** Set once the server has answered or ended the call. */
   finished: boolean;
-  /** Ends the call with a status (no effect once finished). */
-  abort(code: number, details: string): void;
+  /** Ends the call with a status (no effect once finished), optionally with `grpc-status-details-bin`. */
+  abort(code: number, details: string, statusDetails?: Uint8Array): void;
 }
 
 interface FailRule {
@@ -47,6 +47,7 @@ interface FailRule {
   method?: string | undefined;
   code: number;
   message: string;
+  statusDetails?: Uint8Array | undefined;
 }
 
 interface DelayRule {
@@ -109,13 +110,14 @@ export class CallRegistry {
   }
 
   /** Makes the next `count` matching calls fail with the given status. */
-  failNext(count: number, rule: { code: number; message: string; method?: string | undefined }): void {
+  failNext(count: number, rule: { code: number; message: string; method?: string | undefined; statusDetails?: Uint8Array | undefined }): void {
     if (!(count > 0)) return;
     this.failRules.push({
       remaining: count,
       method: rule.method === undefined ? undefined : normalizeMethodName(rule.method),
       code: rule.code,
       message: rule.message,
+      statusDetails: rule.statusDetails,
     });
   }
 
@@ -153,7 +155,7 @@ export class CallRegistry {
     const run = () => {
       if (call.finished) return;
       const failure = this.take(this.failRules, call.method);
-      if (failure) call.abort(failure.code, failure.message);
+      if (failure) call.abort(failure.code, failure.message, failure.statusDetails);
       else proceed();
     };
     if (!delay || delay.ms <= 0) {

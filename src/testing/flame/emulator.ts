@@ -470,14 +470,17 @@ export class FlameEmulator {
   }
 
   /**
-   * Makes the next `count` calls (of `method`, or any) fail with the given status.
+   * Makes the next `count` calls (of `method`, or any) fail with the given status;
+   * `statusDetails` is sent as its `grpc-status-details-bin` trailer. A status whose trailer
+   * or message is larger than the client accepts (e.g. 1 MiB of details) is a fault of its own.
    *
    * @example
    * ```ts
    * emu.failNext(2, { code: grpc.status.UNAVAILABLE, message: 'try later', method: 'createTask' });
+   * emu.failNext(1, { code: grpc.status.INTERNAL, message: 'huge', method: 'getTask', statusDetails: new Uint8Array(1 << 20) });
    * ```
    */
-  failNext(count: number, failure: { code: number; message: string; method?: string }): void {
+  failNext(count: number, failure: { code: number; message: string; method?: string; statusDetails?: Uint8Array }): void {
     this.registry.failNext(count, failure);
   }
 

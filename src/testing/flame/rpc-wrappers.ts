@@ -1,6 +1,7 @@
 // Adapters from plain functions to grpc-js handlers, adding call logging, cancellation
 // tracking, injected faults and status mapping.
 import {
+  Metadata,
   status,
   type handleBidiStreamingCall,
   type handleServerStreamingCall,
@@ -15,8 +16,11 @@ function statusOf(error: unknown): { code: number; details: string } {
   return { code: status.INTERNAL, details: error instanceof Error ? error.message : String(error) };
 }
 
-function serviceError(code: number, details: string): ServerErrorResponse {
-  return Object.assign(new Error(details), { code, details });
+function serviceError(code: number, details: string, statusDetails?: Uint8Array): ServerErrorResponse {
+  if (statusDetails === undefined) return Object.assign(new Error(details), { code, details });
+  const metadata = new Metadata();
+  metadata.set('grpc-status-details-bin', Buffer.from(statusDetails));
+  return Object.assign(new Error(details), { code, details, metadata });
 }
 
 /**
@@ -39,10 +43,10 @@ export function unaryHandler<Req, Res>(
       method,
       streaming: false,
       finished: false,
-      abort: (code, details) => {
+      abort: (code, details, statusDetails) => {
         if (active.finished) return;
         registry.end(active);
-        callback(serviceError(code, details), null);
+        callback(serviceError(code, details, statusDetails), null);
       },
     };
     registry.begin(active, call.request);
@@ -103,11 +107,11 @@ export function streamHandler<Req, Res>(
       method,
       streaming: true,
       finished: false,
-      abort: (code, details) => {
+      abort: (code, details, statusDetails) => {
         if (active.finished) return;
         registry.end(active);
         close();
-        call.emit('error', serviceError(code, details));
+        call.emit('error', serviceError(code, details, statusDetails));
       },
     };
     const out: ResponseStream<Res> = {
@@ -193,11 +197,11 @@ export function bidiHandler<Req, Res>(
       method,
       streaming: true,
       finished: false,
-      abort: (code, details) => {
+      abort: (code, details, statusDetails) => {
         if (active.finished) return;
         registry.end(active);
         close();
-        call.emit('error', serviceError(code, details));
+        call.emit('error', serviceError(code, details, statusDetails));
       },
     };
     const guarded = (run: () => void) => {

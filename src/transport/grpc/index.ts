@@ -12,3 +12,4 @@ export * from './server-stream.js';
 export * from './bidi-stream.js';
 export * from './idempotent-reads.js';
 export * from './cancel-pacer.js';
+export * from './oversized-status.js';

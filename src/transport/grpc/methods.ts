@@ -1,7 +1,8 @@
 import { type CallOptions, Metadata, type ServiceError } from '@grpc/grpc-js';
-import { type FlameError, flameErrorFromStatus } from '../../model/flame/errors.js';
+import { type FlameError, FlameStatusTooLargeError, flameErrorFromStatus } from '../../model/flame/errors.js';
 import { FlameTransportOptionError } from './errors.js';
 import { isConnectionLossStatus } from './idempotent-reads.js';
+import { isOversizedStatus } from './oversized-status.js';
 import { FLAME_FRONTEND_METHODS } from './frontend-06.js';
 
 export { FLAME_FRONTEND_METHODS, FrontendService06, FrontendService07 } from './frontend-06.js';
@@ -174,7 +175,8 @@ export function startWithoutCallerStack<T>(start: () => T): T {
 
 /**
  * The typed error for a failed call's status. A connection loss that grpc-js reports as
- * INTERNAL (`isConnectionLossStatus`) becomes `FlameUnavailableError` (retryable).
+ * INTERNAL (`isConnectionLossStatus`) becomes `FlameUnavailableError` (retryable); a server
+ * status the client refused as too large (`isOversizedStatus`), `FlameStatusTooLargeError`.
  *
  * @example
  * ```ts
@@ -183,6 +185,7 @@ export function startWithoutCallerStack<T>(start: () => T): T {
  * ```
  */
 export function flameErrorFromServiceError(error: Pick<ServiceError, 'code' | 'details'>, rpcName: string): FlameError {
+  if (isOversizedStatus(error)) return new FlameStatusTooLargeError({ code: error.code, refusal: error.details, method: rpcName });
   const code = isConnectionLossStatus(error) ? UNAVAILABLE : error.code;
   return flameErrorFromStatus({ code, details: error.details ?? '', method: rpcName });
 }

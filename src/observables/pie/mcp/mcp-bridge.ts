@@ -30,8 +30,9 @@ export function mcpErrorText(error: unknown): string {
 }
 
 /**
- * The client side of the MCP relay (spec 2.6): starts local stdio MCP servers, registers
- * them with the engine (after their handshake), answers each `mcp_request` concurrently
+ * The client side of the MCP relay (spec 2.6): starts local stdio MCP servers (through
+ * `@modelcontextprotocol/sdk`, see `StdioMcpServer`), registers them with the engine
+ * (after their handshake), answers each `mcp_request` concurrently
  * with an `mcp_response`, and registers them again on every new connection session.
  *
  * @example
