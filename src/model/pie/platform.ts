@@ -1,32 +1,13 @@
-// The Node-only services the Pie client uses when it runs on Node: key files, local files,
-// local processes. Browser-safe on purpose: this file holds only the hook. The Node entry
+// The Node-only services the Pie client uses when it runs on Node: key files and local files
+// (local MCP servers are started by the SDK's stdio transport, see mcp/node/). Browser-safe on purpose: this file holds only the hook. The Node entry
 // (`flame-pie-rx/pie` under Node, `flame-pie-rx/pie/node`) installs the implementations
 // from ./node/, so a browser bundle of `flame-pie-rx/pie` never reaches `node:*` or sshpk.
 import type { LoadPrivateKeyOptions, PieSigner } from './keys.js';
-
-/** A spawned child process, as much of it as the MCP stdio bridge uses. */
-export interface PieChildProcess {
-  stdin: { write(text: string): boolean; end(): void; on(event: 'error', cb: (error: Error) => void): void } | null;
-  stdout: { setEncoding(e: string): void; on(event: 'data', cb: (chunk: string) => void): void } | null;
-  on(event: 'exit', cb: (code: number | null, signal: string | null) => void): void;
-  on(event: 'error', cb: (error: Error) => void): void;
-  kill(signal?: string): boolean;
-  exitCode: number | null;
-}
-
-/** How to start a local process. */
-export interface PieSpawnOptions {
-  readonly command: string;
-  readonly args: readonly string[];
-  readonly cwd?: string;
-  readonly env?: Readonly<Record<string, string>>;
-}
 
 /** The Node-only operations, installed by the Node entry. */
 export interface PieNodeServices {
   loadPrivateKey(options: LoadPrivateKeyOptions): Promise<PieSigner>;
   readFile(path: string): Promise<Uint8Array>;
-  spawn(options: PieSpawnOptions): PieChildProcess;
 }
 
 let installed: PieNodeServices | undefined;
