@@ -7,6 +7,7 @@ import { connectFlame } from '../interop/flame-ready.js';
 import { firstValue, lastValue } from '../interop/promise.js';
 import type { ApplicationSpecInput, Session, Task } from '../model/flame/types.js';
 import type { FlameClient } from '../observables/flame/client.js';
+import { untilInterrupted } from './interrupt.js';
 import { CliError, EXIT, printOne, printRows } from './output.js';
 
 interface FlameFlags {
@@ -40,7 +41,7 @@ function taskRow(t: Task): Record<string, unknown> {
 }
 
 /** The `flame` command tree; `withClient` runs an action with a connected client. */
-export function flameCommand(json: () => boolean): Command {
+export function flameCommand(json: () => boolean, signal?: AbortSignal): Command {
   const flame = new Command('flame')
     .description('Flame cluster: applications, sessions, tasks, executors, nodes')
     .option('--endpoint <url>', 'cluster endpoint (default: the context of ~/.flame/flame.yaml, FLAME_ENDPOINT)')
@@ -50,12 +51,13 @@ export function flameCommand(json: () => boolean): Command {
 
   const withClient = async <T>(action: (client: FlameClient) => Promise<T>): Promise<T> => {
     const flags = flame.opts<FlameFlags>();
-    const client = await connectFlame({
+    const client = await untilInterrupted(signal, connectFlame({
       ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
       ...(flags.context ? { context: flags.context } : {}),
       ...(flags.config ? { configPath: flags.config } : {}),
       readyTimeoutMs: Number(flags.timeout),
-    }).catch((error: Error) => {
+    })).catch((error: Error) => {
+      if (error instanceof CliError) throw error;
       throw new CliError(error.message, error.name === 'FlameUnreachableError' ? EXIT.unreachable : EXIT.failed);
     });
     try {
@@ -74,24 +76,24 @@ export function flameCommand(json: () => boolean): Command {
       withClient(async (client) => {
         switch (kind) {
           case 'applications': {
-            const apps = await firstValue(client.listApplications());
+            const apps = await firstValue(client.listApplications(), { signal });
             return printRows(json(), apps.map((a) => ({ name: a.name, state: a.state, shim: a.spec.shim, command: a.spec.command, created: a.creationTime })), ['name', 'state', 'shim', 'command', 'created']);
           }
           case 'sessions': {
-            const sessions = await firstValue(client.listSessions());
+            const sessions = await firstValue(client.listSessions(), { signal });
             return printRows(json(), sessions.map(sessionRow), ['id', 'application', 'state', 'pending', 'running', 'succeed', 'failed', 'created']);
           }
           case 'tasks': {
             if (!opts.session) throw new CliError('list tasks needs --session <id>', EXIT.usage);
-            const tasks = await lastValue(client.listTasks(opts.session).pipe(toArray()), { defaultValue: [] as Task[] });
+            const tasks = await lastValue(client.listTasks(opts.session).pipe(toArray()), { signal, defaultValue: [] as Task[] });
             return printRows(json(), tasks.map(taskRow), ['id', 'session', 'state', 'created', 'completed']);
           }
           case 'executors': {
-            const executors = await firstValue(client.listExecutors());
+            const executors = await firstValue(client.listExecutors(), { signal });
             return printRows(json(), executors.map((e) => ({ id: e.id, node: e.node, state: e.state, shim: e.shim, session: e.sessionId })), ['id', 'node', 'state', 'shim', 'session']);
           }
           case 'nodes': {
-            const nodes = await firstValue(client.listNodes());
+            const nodes = await firstValue(client.listNodes(), { signal });
             return printRows(json(), nodes.map((n) => ({ name: n.name, hostname: n.hostname, state: n.state, cpu: n.allocatable.cpu, memory: n.allocatable.memory, arch: n.arch, os: n.os })), ['name', 'hostname', 'state', 'cpu', 'memory', 'arch', 'os']);
           }
           default:
@@ -110,14 +112,14 @@ export function flameCommand(json: () => boolean): Command {
       withClient(async (client) => {
         switch (kind) {
           case 'application':
-            return printOne(json(), await firstValue(client.getApplication(id)));
+            return printOne(json(), await firstValue(client.getApplication(id), { signal }));
           case 'session':
-            return printOne(json(), await firstValue(client.getSession(id)));
+            return printOne(json(), await firstValue(client.getSession(id), { signal }));
           case 'task':
             if (!task) throw new CliError('view task needs <session> <task>', EXIT.usage);
-            return printOne(json(), await firstValue(client.getTask(id, task)));
+            return printOne(json(), await firstValue(client.getTask(id, task), { signal }));
           case 'node':
-            return printOne(json(), await firstValue(client.getNode(id)));
+            return printOne(json(), await firstValue(client.getNode(id), { signal }));
           default:
             throw new CliError(`unknown kind '${kind}' (one of application, session, task, node)`, EXIT.usage);
         }
@@ -131,7 +133,7 @@ export function flameCommand(json: () => boolean): Command {
     .action((file: string) =>
       withClient(async (client) => {
         const { name, spec } = applicationFromYaml(await readFile(file, 'utf8'));
-        await lastValue(client.registerApplication(name, spec), { defaultValue: undefined });
+        await lastValue(client.registerApplication(name, spec), { signal, defaultValue: undefined });
         printOne(json(), { registered: name });
       }),
     );
@@ -156,6 +158,7 @@ export function flameCommand(json: () => boolean): Command {
             ...(opts.priority ? { priority: Number(opts.priority) } : {}),
             ...(opts.resreq ? { resreq: opts.resreq } : {}),
           }),
+          { signal },
         );
         printOne(json(), { id: session.id, application });
       }),
@@ -165,7 +168,7 @@ export function flameCommand(json: () => boolean): Command {
     .command('close-session')
     .description('close a session')
     .argument('<id>')
-    .action((id: string) => withClient(async (client) => printOne(json(), sessionRow(await firstValue(client.closeSession(id))))));
+    .action((id: string) => withClient(async (client) => printOne(json(), sessionRow(await firstValue(client.closeSession(id), { signal })))));
 
   flame
     .command('run')
@@ -175,15 +178,21 @@ export function flameCommand(json: () => boolean): Command {
     .action((session: string, input: string | undefined) =>
       withClient(async (client) => {
         const bytes = input === undefined ? undefined : new TextEncoder().encode(input);
+        let created: string | undefined;
         const task = await lastValue(
           client.runTask(session, bytes).pipe(
             tap((t) => {
+              created = t.id;
               if (json()) process.stdout.write(`${JSON.stringify({ id: t.id, state: t.state })}\n`);
               else process.stderr.write(`task ${t.id}: ${t.state}\n`);
             }),
           ),
+          { signal },
         ).catch((error: Error) => {
-          throw new CliError(error.message);
+          if (!signal?.aborted || error !== signal.reason) throw new CliError(error.message);
+          // Interrupted: the watch is cancelled; the task itself runs on in its session.
+          if (created !== undefined) process.stderr.write(`task ${created} of session ${session} was left running\n`);
+          throw error;
         });
         if (!json() && task.output) process.stdout.write(`${new TextDecoder().decode(task.output)}\n`);
         if (task.state !== 'Succeed') throw new CliError(`task ${task.id} ended ${task.state}`);
@@ -209,8 +218,11 @@ export function flameCommand(json: () => boolean): Command {
               process.stdout.write(tty ? `\r\u001b[2K${line}` : `${line}\n`);
             }),
           ),
-          { defaultValue: undefined },
-        );
+          { signal, defaultValue: undefined },
+        ).catch((error: unknown) => {
+          // Ctrl-C is how a watch is meant to end: not a failure.
+          if (!signal?.aborted || error !== signal.reason) throw error;
+        });
         if (tty) process.stdout.write('\n');
       }),
     );

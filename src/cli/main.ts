@@ -3,6 +3,7 @@
 import '../model/pie/node/install.js';
 import { Command, CommanderError } from 'commander';
 import { flameCommand } from './flame.js';
+import { interruptSignal } from './interrupt.js';
 import { CliError, EXIT } from './output.js';
 import { pieCommand } from './pie.js';
 
@@ -12,8 +13,10 @@ const program = new Command('flame-pie-rx')
   .showHelpAfterError()
   .exitOverride();
 const json = (): boolean => program.opts<{ json?: boolean }>().json === true;
-program.addCommand(flameCommand(json).exitOverride().showHelpAfterError());
-program.addCommand(pieCommand(json).exitOverride().showHelpAfterError());
+// Ctrl-C aborts the running operation (cancelled on the wire), then the tool exits 130.
+const signal = interruptSignal();
+program.addCommand(flameCommand(json, signal).exitOverride().showHelpAfterError());
+program.addCommand(pieCommand(json, signal).exitOverride().showHelpAfterError());
 for (const command of program.commands) for (const sub of command.commands) sub.exitOverride().showHelpAfterError();
 
 /** Exits once stdout and stderr are flushed (a pipe is written asynchronously). */

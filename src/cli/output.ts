@@ -1,7 +1,7 @@
 // How the CLI prints: aligned tables for people, JSON for scripts, and one exit code per outcome.
 
-/** Exit codes: 0 done, 1 the operation failed (a task, a process, a server error), 2 bad usage, 3 unreachable. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
+/** Exit codes: 0 done, 1 the operation failed (a task, a process, a server error), 2 bad usage, 3 unreachable, 130 interrupted (Ctrl-C). */
+export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3, interrupted: 130 } as const;
 
 /** A failure the CLI reports in one line and exits with `code`. */
 export class CliError extends Error {

@@ -9,6 +9,7 @@ import type { ProcessEvent } from '../model/pie/events.js';
 import { PieClient, type PieClientOptions } from '../observables/pie/pie-client.js';
 import type { PieCredentials } from '../observables/pie/connection/credentials.js';
 import type { PieProcess } from '../observables/pie/processes/process-handle.js';
+import { untilInterrupted } from './interrupt.js';
 import { CliError, EXIT, printOne, printRows } from './output.js';
 
 interface PieFlags {
@@ -31,7 +32,7 @@ export function credentialsFrom(flags: PieFlags, env: NodeJS.ProcessEnv): PieCre
 }
 
 /** The `pie` command tree. */
-export function pieCommand(json: () => boolean): Command {
+export function pieCommand(json: () => boolean, signal?: AbortSignal): Command {
   const pie = new Command('pie')
     .description('Pie engine: programs and processes')
     .option('--url <url>', 'engine URL (default PIE_URL, else ws://127.0.0.1:8080)')
@@ -47,7 +48,8 @@ export function pieCommand(json: () => boolean): Command {
     const identity = flags.identity ?? process.env.PIE_IDENTITY;
     // `identity` is sent to a gateway (0.5/0.6) as its identity header.
     const options: PieClientOptions = { connectTimeoutMs: Number(flags.timeout), ...(identity ? { identity } : {}) };
-    const client = await PieClient.connect(url, credentialsFrom(flags, process.env), options).catch((error: Error) => {
+    const client = await untilInterrupted(signal, PieClient.connect(url, credentialsFrom(flags, process.env), options)).catch((error: Error) => {
+      if (error instanceof CliError) throw error;
       throw new CliError(error.message, error.name === 'PieTimeoutError' ? EXIT.unreachable : EXIT.failed);
     });
     try {
@@ -60,14 +62,14 @@ export function pieCommand(json: () => boolean): Command {
   pie
     .command('ping')
     .description('round trip to the engine, ms')
-    .action(() => withClient(async (client) => printOne(json(), { ms: await firstValue(client.ping()) })));
+    .action(() => withClient(async (client) => printOne(json(), { ms: await firstValue(client.ping(), { signal }) })));
 
   pie
     .command('status')
     .description("the engine's model status")
     .action(() =>
       withClient(async (client) => {
-        const status = await firstValue(client.modelStatus());
+        const status = await firstValue(client.modelStatus(), { signal });
         if (json()) return printOne(true, status.raw);
         printRows(false, Object.entries(status.raw).map(([key, value]) => ({ key, value })), ['key', 'value']);
       }),
@@ -93,12 +95,14 @@ export function pieCommand(json: () => boolean): Command {
             }),
             finalize(() => bar?.stop()),
           ),
+          { signal },
         );
         printOne(json(), { uploaded: true, chunks: last.totalChunks, bytes: last.totalBytes });
       }),
     );
 
-  const follow = async (process$: PieProcess, filesDir: string | undefined): Promise<void> => {
+  /** Follows a process to its end; Ctrl-C terminates it (`onInterrupt: 'terminate'`, a launch) or leaves it running (an attach). */
+  const follow = async (process$: PieProcess, filesDir: string | undefined, onInterrupt: 'terminate' | 'detach'): Promise<void> => {
     let saved = 0;
     let failure: string | undefined;
     await lastValue(
@@ -134,9 +138,12 @@ export function pieCommand(json: () => boolean): Command {
           }
         }, 1),
       ),
-      { defaultValue: undefined },
-    ).catch((error: Error) => {
-      throw new CliError(failure ? `process ${process$.id} failed: ${failure}` : error.message);
+      { signal, defaultValue: undefined },
+    ).catch(async (error: Error) => {
+      if (!signal?.aborted || error !== signal.reason) throw new CliError(failure ? `process ${process$.id} failed: ${failure}` : error.message);
+      if (onInterrupt === 'terminate') await lastValue(process$.terminate(), { defaultValue: undefined });
+      process.stderr.write(`process ${process$.id} ${onInterrupt === 'terminate' ? 'terminated' : 'left running'}\n`);
+      throw error;
     });
     if (failure) throw new CliError(`process ${process$.id} failed: ${failure}`);
   };
@@ -150,13 +157,13 @@ export function pieCommand(json: () => boolean): Command {
     .option('--detach', 'print the process id and leave it running')
     .action((inferlet: string, input: string | undefined, opts: { files?: string; detach?: boolean }) =>
       withClient(async (client) => {
-        const handle = await firstValue(client.launch(inferlet, input ?? '', opts.detach ? { capture: false } : {}));
+        const handle = await firstValue(client.launch(inferlet, input ?? '', opts.detach ? { capture: false } : {}), { signal });
         if (opts.detach) {
           handle.detach();
           return printOne(json(), { process: handle.id });
         }
         if (!json()) process.stderr.write(`process ${handle.id}\n`);
-        await follow(handle, opts.files);
+        await follow(handle, opts.files, 'terminate');
       }),
     );
 
@@ -165,7 +172,7 @@ export function pieCommand(json: () => boolean): Command {
     .description('follow a running process again')
     .argument('<process>', 'the process id')
     .option('--files <dir>', 'save the files the process sends into this folder')
-    .action((id: string, opts: { files?: string }) => withClient(async (client) => follow(await firstValue(client.attachProcess(id)), opts.files)));
+    .action((id: string, opts: { files?: string }) => withClient(async (client) => follow(await firstValue(client.attachProcess(id), { signal }), opts.files, 'detach')));
 
   pie
     .command('terminate')
@@ -173,7 +180,7 @@ export function pieCommand(json: () => boolean): Command {
     .argument('<process>', 'the process id')
     .action((id: string) =>
       withClient(async (client) => {
-        await lastValue(client.terminateProcess(id), { defaultValue: undefined });
+        await lastValue(client.terminateProcess(id), { signal, defaultValue: undefined });
         printOne(json(), { terminated: id });
       }),
     );
@@ -183,7 +190,7 @@ export function pieCommand(json: () => boolean): Command {
     .description('the processes running on the engine')
     .action(() =>
       withClient(async (client) => {
-        const list = await firstValue(client.listProcesses());
+        const list = await firstValue(client.listProcesses(), { signal });
         printRows(json(), list.map((p) => ({ id: p.id, program: p.program, username: p.username, elapsed: p.elapsedSecs, input: p.input })), ['id', 'program', 'username', 'elapsed', 'input']);
       }),
     );
@@ -195,7 +202,7 @@ export function pieCommand(json: () => boolean): Command {
     .argument('<message>', 'the text to send')
     .action((id: string, message: string) =>
       withClient(async (client) => {
-        await lastValue(client.signalProcess(id, message), { defaultValue: undefined });
+        await lastValue(client.signalProcess(id, message), { signal, defaultValue: undefined });
         printOne(json(), { signalled: id });
       }),
     );
