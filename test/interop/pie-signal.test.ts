@@ -126,6 +126,21 @@ describe('Pie operations take an AbortSignal', () => {
     expect(emu.received.filter((m) => m.type === 'terminate_process').length).toBe(1);
   });
 
+  it('aborting `submitWorkflow` before the engine answered cancels the workflow it then creates', async () => {
+    const emu = await h.emulator();
+    waiting(emu);
+    const client = await h.client(emu);
+    emu.delayReplies(300);
+    const controller = new AbortController();
+    const submitted = firstValueFrom(client.submitWorkflow({ type: 'process', program_name: 'wait@1.0.0' }, { signal: controller.signal }));
+    await until(() => emu.received.some((m) => m.type === 'submit_workflow'));
+    controller.abort(new Error('too slow'));
+    await expect(submitted).rejects.toThrow('too slow');
+    expect(await until(() => emu.received.some((m) => m.type === 'cancel_workflow'))).toBe(true);
+    expect(emu.received.filter((m) => m.type === 'cancel_workflow').length).toBe(1);
+    expect(listeners(controller.signal)).toBe(0);
+  });
+
   it('aborting an upload after its first chunk sends no further chunk and stores nothing', async () => {
     const emu = await h.emulator();
     const client = await h.client(emu);

@@ -151,7 +151,8 @@ export function workflowJson(workflow: string | object): string {
 
 /**
  * `submit_workflow`: emits the workflow handle (the submitting connection is attached at
- * once) and completes. The engine's refusals (`Invalid workflow JSON: …`) are
+ * once) and completes. Unsubscribed (or aborted) before the engine answered, the workflow it
+ * then creates is cancelled (`cancel_workflow`), since no handle to it exists. The engine's refusals (`Invalid workflow JSON: …`) are
  * `PieRequestError`s.
  *
  * @example
@@ -166,7 +167,10 @@ export function submitWorkflow(
 ): Observable<PieWorkflow> {
   return new Observable<PieWorkflow>((subscriber) => {
     const json = workflowJson(workflow);
-    return context.connection
+    // The request outlives an unsubscribe (or abort) before the reply: a workflow the engine
+    // then creates has no handle anywhere, so it is cancelled rather than left running.
+    let wanted = true;
+    context.connection
       .request({ type: 'submit_workflow', json })
       .pipe(
         okResult('submit_workflow'),
@@ -179,11 +183,24 @@ export function submitWorkflow(
               cause: error,
             });
           }
-          const entry = new WorkflowEntry(context, id, context.session$.value, tracking);
-          tracking(entry, true);
-          return entry;
+          return id;
         }),
       )
-      .subscribe(subscriber);
+      .subscribe({
+        next(id) {
+          if (!wanted) {
+            context.connection.request({ type: 'cancel_workflow', workflow_id: id }).subscribe({ error: () => undefined });
+            return;
+          }
+          const entry = new WorkflowEntry(context, id, context.session$.value, tracking);
+          tracking(entry, true);
+          subscriber.next(entry);
+          subscriber.complete();
+        },
+        error: (error: unknown) => subscriber.error(error),
+      });
+    return () => {
+      wanted = false;
+    };
   });
 }
