@@ -4,6 +4,8 @@
 // a second SIGINT exits at once.
 import { CliError, EXIT } from './output.js';
 
+export { untilAborted as untilInterrupted } from '../interop/until-aborted.js';
+
 /** The reason an interrupted command fails with: exit 130, "interrupted". */
 export function interrupted(): CliError {
   return new CliError('interrupted', EXIT.interrupted);
@@ -28,30 +30,3 @@ export function interruptSignal(target: Pick<NodeJS.Process, 'once' | 'exit'> = 
   return controller.signal;
 }
 
-/**
- * `promise`, or a rejection with the signal's reason as soon as it is aborted (for steps
- * that take no signal, such as waiting for the first connection).
- *
- * @example
- * ```ts
- * const client = await untilInterrupted(signal, PieClient.connect(url));
- * ```
- */
-export function untilInterrupted<T>(signal: AbortSignal | undefined, promise: Promise<T>): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
-      },
-    );
-  });
-}

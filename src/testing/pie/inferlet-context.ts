@@ -2,9 +2,9 @@
 // streams, messages, files both ways, signals, MCP) plus an abort signal.
 import { chunkBlob } from '../../model/pie/chunks.js';
 import { hashBlob } from '../../model/pie/hash.js';
-import { InferletInterruptedError } from './errors.js';
 import type { EmulatedProcess } from './process.js';
 import { fileFrame } from './server-frames.js';
+import { untilAborted } from '../../interop/until-aborted.js';
 
 /**
  * The session API handed to emulated inferlet code.
@@ -64,24 +64,6 @@ const lossyUtf8 = new TextDecoder('utf-8');
 
 function asText(value: string | Uint8Array): string {
   return typeof value === 'string' ? value : lossyUtf8.decode(value);
-}
-
-function untilAborted<T>(signal: AbortSignal, promise: Promise<T>): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason ?? new InferletInterruptedError('process aborted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }
 
 /**
