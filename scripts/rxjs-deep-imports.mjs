@@ -1,12 +1,13 @@
-// Build step for the Node-only Flame entries: their emitted files import each rxjs value
-// from its own module (`rxjs/internal/...`, in rxjs 7's package exports) instead of the
+// Build step for the Node-only Flame entries: their emitted files take each rxjs value
+// from its own module (`rxjs/internal/...`, in rxjs 7's package exports; the ESM files
+// through one generated `rxjs-node.js`, the CommonJS files directly) instead of the
 // `rxjs` index, which loads all of rxjs (about 220 modules, a third of `flame-pie-rx/flame`'s
 // import time). Under every export condition those are the very files the index loads, so a
 // user's `rxjs` and the library's are one copy (`instanceof` holds). Types (.d.ts) keep
 // importing `rxjs`. The browser entry's graph (`pie.js`) is left as emitted.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 /** rxjs's own name → module table, read from its ESM index (`export { a, b as c } from './internal/x'`). */
 export function rxjsModules(root) {
@@ -29,18 +30,39 @@ const lookup = (modules, name, file) => {
   return found;
 };
 
-/** `import { a, b as c } from 'rxjs';` → one import per rxjs module. */
-function rewriteEsm(code, modules, file) {
+/**
+ * `import { a, b as c } from 'rxjs';` → the same names from `rxjs-node.js` (written next to
+ * the entries), which requires each from its module: rxjs is CommonJS on Node, and loading
+ * it through `require` skips what Node's ESM loader does for each CommonJS file it imports
+ * (module-syntax detection, export lexing). Records the names in `used`.
+ */
+function rewriteEsm(code, modules, file, dir, used) {
   return code.replace(/^import \{([^}]*)\} from 'rxjs';/gm, (_, names) => {
-    const byPath = new Map();
-    for (const name of names.split(',').map((n) => n.trim()).filter(Boolean)) {
-      const [imported, local = imported] = name.split(/\s+as\s+/);
-      const { path, inner } = lookup(modules, imported, file);
-      const spec = inner === local ? inner : `${inner} as ${local}`;
-      byPath.set(path, [...(byPath.get(path) ?? []), spec]);
+    const specs = names.split(',').map((n) => n.trim()).filter(Boolean);
+    for (const spec of specs) {
+      const imported = spec.split(/\s+as\s+/)[0];
+      lookup(modules, imported, file);
+      used.add(imported);
     }
-    return [...byPath].map(([path, specs]) => `import { ${specs.join(', ')} } from '${path}';`).join(' ');
+    let from = relative(dirname(file), join(dir, 'rxjs-node.js'));
+    if (!from.startsWith('.')) from = `./${from}`;
+    return `import { ${specs.join(', ')} } from '${from}';`;
   });
+}
+
+function rxjsNodeModule(modules, used) {
+  const lines = [...used].sort().map((name) => {
+    const { path, inner } = modules.get(name);
+    return `export const ${name} = require('${path}').${inner};`;
+  });
+  return [
+    '// Written by scripts/rxjs-deep-imports.mjs: the rxjs values of the Flame entries, each from',
+    "// its own module (the files rxjs's index loads), through require.",
+    "import { createRequire } from 'node:module';",
+    'const require = createRequire(import.meta.url);',
+    ...lines,
+    '',
+  ].join('\n');
 }
 
 /** `const rxjs_1 = require("rxjs");` → an object of the names the file reads from it, each from its module. */
@@ -78,15 +100,17 @@ export function deepImportRxjs(root, dir, format) {
   const modules = rxjsModules(root);
   const flame = graph(['flame.js', 'flame-cache.js'].map((entry) => join(dir, entry)));
   const browser = graph([join(dir, 'pie.js')]);
+  const used = new Set();
   let rewritten = 0;
   for (const file of flame) {
     if (browser.has(file)) continue;
     const code = readFileSync(file, 'utf8');
-    const next = format === 'esm' ? rewriteEsm(code, modules, file) : rewriteCjs(code, modules, file);
+    const next = format === 'esm' ? rewriteEsm(code, modules, file, dir, used) : rewriteCjs(code, modules, file);
     if (next !== code) {
       writeFileSync(file, next);
       rewritten++;
     }
   }
+  if (format === 'esm') writeFileSync(join(dir, 'rxjs-node.js'), rxjsNodeModule(modules, used));
   return rewritten;
 }
