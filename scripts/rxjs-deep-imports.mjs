@@ -2,9 +2,11 @@
 // from its own module (`rxjs/internal/...`, in rxjs 7's package exports; the ESM files
 // through one generated `rxjs-node.js`, the CommonJS files directly) instead of the
 // `rxjs` index, which loads all of rxjs (about 220 modules, a third of `flame-pie-rx/flame`'s
-// import time). Under every export condition those are the very files the index loads, so a
-// user's `rxjs` and the library's are one copy (`instanceof` holds). Types (.d.ts) keep
-// importing `rxjs`. The browser entry's graph (`pie.js`) is left as emitted.
+// import time). Files a browser can reach (the root entry's) get plain `rxjs/internal/...`
+// imports, never `rxjs-node.js`. Under every export condition those are the very files the
+// index loads, so a user's `rxjs` and the library's are one copy (`instanceof` holds).
+// Types (.d.ts) keep importing `rxjs`. The Pie browser entry's graph (`pie.js`) is left as
+// emitted.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -47,6 +49,19 @@ function rewriteEsm(code, modules, file, dir, used) {
     let from = relative(dirname(file), join(dir, 'rxjs-node.js'));
     if (!from.startsWith('.')) from = `./${from}`;
     return `import { ${specs.join(', ')} } from '${from}';`;
+  });
+}
+
+/** `import { a, b as c } from 'rxjs';` → one import per rxjs module (any bundler resolves these). */
+function rewriteEsmDeep(code, modules, file) {
+  return code.replace(/^import \{([^}]*)\} from 'rxjs';/gm, (_, names) => {
+    const byPath = new Map();
+    for (const name of names.split(',').map((n) => n.trim()).filter(Boolean)) {
+      const [imported, local = imported] = name.split(/\s+as\s+/);
+      const { path, inner } = lookup(modules, imported, file);
+      byPath.set(path, [...(byPath.get(path) ?? []), inner === local ? inner : `${inner} as ${local}`]);
+    }
+    return [...byPath].map(([path, specs]) => `import { ${specs.join(', ')} } from '${path}';`).join(' ');
   });
 }
 
@@ -95,17 +110,27 @@ function graph(entries) {
   return seen;
 }
 
-/** Rewrites the files of `dir` (dist/esm or dist/cjs) reachable from the Flame entries and not from the browser one. */
+/**
+ * Rewrites the files of `dir` (dist/esm or dist/cjs) reachable from the Flame entries and
+ * not from the Pie browser entry. ESM files that a browser can also reach through the root
+ * entry (`index.js`) get plain deep imports instead of the Node-only `rxjs-node.js`.
+ */
 export function deepImportRxjs(root, dir, format) {
   const modules = rxjsModules(root);
   const flame = graph(['flame.js', 'flame-cache.js'].map((entry) => join(dir, entry)));
-  const browser = graph([join(dir, 'pie.js')]);
+  const pieBrowser = graph([join(dir, 'pie.js')]);
+  const rootEntry = graph([join(dir, 'index.js')]);
   const used = new Set();
   let rewritten = 0;
   for (const file of flame) {
-    if (browser.has(file)) continue;
+    if (pieBrowser.has(file)) continue;
     const code = readFileSync(file, 'utf8');
-    const next = format === 'esm' ? rewriteEsm(code, modules, file, dir, used) : rewriteCjs(code, modules, file);
+    const next =
+      format === 'cjs'
+        ? rewriteCjs(code, modules, file)
+        : rootEntry.has(file)
+          ? rewriteEsmDeep(code, modules, file)
+          : rewriteEsm(code, modules, file, dir, used);
     if (next !== code) {
       writeFileSync(file, next);
       rewritten++;
