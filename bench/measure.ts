@@ -67,3 +67,13 @@ export async function timedWithCpu<T>(fn: () => Promise<T>): Promise<{ result: T
 
 /** A figure with fixed decimals. */
 export const fixed = (value: number, digits: number): string => value.toFixed(digits);
+
+/** `median (min–max)` of per-round figures, for the table's cells. */
+export function spread(values: readonly number[], digits: number): string {
+  return `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+}
+
+/** Runs a full collection if node was started with --expose-gc (before each timed round). */
+export function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}

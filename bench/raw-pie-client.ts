@@ -1,6 +1,8 @@
 // The benchmark's baseline: a bare `ws` + @msgpack/msgpack client with just enough logic
-// for the measured exchanges (no reconnect, no timeouts, no validation).
-import { decode, encode } from '@msgpack/msgpack';
+// for the measured exchanges (no reconnect, no timeouts, no validation). By default it uses
+// @msgpack/msgpack's top-level `encode`/`decode` (a new Encoder/Decoder per call, as its
+// README shows); `{ sharedCodec: true }` reuses one of each, a stronger floor for pings.
+import { Decoder, Encoder, decode, encode } from '@msgpack/msgpack';
 import WebSocket from 'ws';
 
 type Frame = Record<string, unknown>;
@@ -11,9 +13,18 @@ export class RawPieClient {
   /** Events counted per process id (events may arrive before the launch reply is handled). */
   private readonly processes = new Map<string, { count: number; ended: boolean; done?: () => void }>();
 
-  private constructor(private readonly socket: WebSocket) {
+  private readonly encode: (value: unknown) => Uint8Array;
+
+  private constructor(
+    private readonly socket: WebSocket,
+    sharedCodec: boolean,
+  ) {
+    const decoder = sharedCodec ? new Decoder() : undefined;
+    const encoder = sharedCodec ? new Encoder() : undefined;
+    const decodeFrame = decoder ? (data: Buffer) => decoder.decode(data) : (data: Buffer) => decode(data);
+    this.encode = encoder ? (value) => encoder.encode(value) : (value) => encode(value);
     socket.on('message', (data: Buffer) => {
-      const frame = decode(data) as Frame;
+      const frame = decodeFrame(data) as Frame;
       if (frame.type === 'response') {
         const resolve = this.pending.get(frame.corr_id as number);
         this.pending.delete(frame.corr_id as number);
@@ -24,13 +35,13 @@ export class RawPieClient {
     });
   }
 
-  static async connect(url: string): Promise<RawPieClient> {
+  static async connect(url: string, options: { sharedCodec?: boolean } = {}): Promise<RawPieClient> {
     const socket = new WebSocket(url);
     await new Promise((resolve, reject) => {
       socket.once('open', resolve);
       socket.once('error', reject);
     });
-    const client = new RawPieClient(socket);
+    const client = new RawPieClient(socket, options.sharedCodec ?? false);
     await client.request({ type: 'auth_identify', username: 'bench' });
     return client;
   }
@@ -39,7 +50,7 @@ export class RawPieClient {
     const corr_id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(corr_id, resolve);
-      this.socket.send(encode({ ...message, corr_id }));
+      this.socket.send(this.encode({ ...message, corr_id }));
     });
   }
 
@@ -80,7 +91,7 @@ export class RawPieClient {
     const reply = new Promise<Frame>((resolve) => this.pending.set(corr_id, resolve));
     for (let i = 0; i < total; i++) {
       this.socket.send(
-        encode({
+        this.encode({
           type: 'add_program',
           corr_id,
           program_hash: hash,

@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deepImportRxjs } from './rxjs-deep-imports.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
@@ -17,6 +18,9 @@ for (const entry of readdirSync(join(root, 'dist/cjs'), { recursive: true, withF
   const code = readFileSync(file, 'utf8');
   if (code.includes('import.meta.url')) writeFileSync(file, code.replaceAll('import.meta.url', "require('node:url').pathToFileURL(__filename).href"));
 }
+// The Node-only Flame entries load only the rxjs modules they use (see rxjs-deep-imports.mjs).
+deepImportRxjs(root, join(root, 'dist/esm'), 'esm');
+deepImportRxjs(root, join(root, 'dist/cjs'), 'cjs');
 writeFileSync(join(root, 'dist/esm/package.json'), '{ "type": "module" }\n');
 writeFileSync(join(root, 'dist/cjs/package.json'), '{ "type": "commonjs" }\n');
 chmodSync(join(root, 'dist/esm/cli/main.js'), 0o755);

@@ -32,7 +32,11 @@ const entries = ${JSON.stringify(ENTRIES)};
 const names = entries.map((entry) => Object.keys(require(entry)).length);
 const { PieClient } = require('flame-pie-rx/pie');
 const { FlameEmulator } = require('flame-pie-rx/testing');
-console.log(JSON.stringify({ names, pie: typeof PieClient, emulator: typeof FlameEmulator }));
+// The Flame entries import rxjs values module by module (scripts/rxjs-deep-imports.mjs): they
+// must be the app's rxjs files, the very ones its index loads.
+const rxjsRoots = new Set(Object.keys(require.cache).filter((k) => k.includes('/node_modules/rxjs/')).map((k) => k.slice(0, k.indexOf('/node_modules/rxjs/'))));
+const sameObservable = require('rxjs').Observable === require('rxjs/internal/Observable').Observable;
+console.log(JSON.stringify({ names, pie: typeof PieClient, emulator: typeof FlameEmulator, rxjsRoots: rxjsRoots.size, sameObservable }));
 `;
 
 const ESM = `
@@ -111,7 +115,15 @@ describe('the published package in an app', () => {
 
   it('every entry works with require() and with import', () => {
     const app = join(dir, 'app');
-    const cjs = JSON.parse(run(process.execPath, ['require.cjs'], app)) as { names: number[]; pie: string; emulator: string };
+    const cjs = JSON.parse(run(process.execPath, ['require.cjs'], app)) as {
+      names: number[];
+      pie: string;
+      emulator: string;
+      rxjsRoots: number;
+      sameObservable: boolean;
+    };
+    expect(cjs.rxjsRoots).toBe(1);
+    expect(cjs.sameObservable).toBe(true);
     expect(cjs.pie).toBe('function');
     expect(cjs.emulator).toBe('function');
     const esm = JSON.parse(run(process.execPath, ['import.mjs'], app)) as { names: number[] };

@@ -42,6 +42,7 @@ const decoder = new Decoder();
  * ```
  */
 export function encodeClientMessage(message: PieClientMessage, corrId?: number): Uint8Array {
+  if (corrId !== undefined && onlyType(message)) return encodeTypeAndCorrId(message.type, corrId);
   const ordered: Record<string, unknown> = { type: message.type };
   if (corrId !== undefined) ordered['corr_id'] = corrId;
   for (const [key, value] of Object.entries(message)) {
@@ -133,6 +134,48 @@ export function decodeServerFrame(bytes: Uint8Array): PieServerMessage {
         typeof type === 'string' ? `unknown server message type "${truncate(type)}"` : `frame has no string "type" (got ${describe(type)})`,
       );
   }
+}
+
+function onlyType(message: object): boolean {
+  for (const key in message) if (key !== 'type') return false;
+  return true;
+}
+
+/**
+ * `{ type, corr_id }` frames (ping, list_processes, …): the encoder's own bytes for the
+ * map up to the `corr_id` value, computed once per type, then the id as the smallest
+ * MessagePack unsigned integer, as the encoder writes it.
+ */
+const typePrefixes = new Map<string, Uint8Array>();
+
+function encodeTypeAndCorrId(type: string, corrId: number): Uint8Array {
+  if (!Number.isInteger(corrId) || corrId < 0 || corrId > MAX_CORR_ID) return encoder.encode({ type, corr_id: corrId });
+  let prefix = typePrefixes.get(type);
+  if (prefix === undefined) {
+    // The map ends with corr_id 0, one byte (positive fixint): everything before it is the prefix.
+    prefix = encoder.encode({ type, corr_id: 0 }).slice(0, -1);
+    if (typePrefixes.size < 64) typePrefixes.set(type, prefix);
+  }
+  const size = corrId < 0x80 ? 1 : corrId < 0x100 ? 2 : corrId < 0x10000 ? 3 : 5;
+  const bytes = new Uint8Array(prefix.length + size);
+  bytes.set(prefix);
+  let at = prefix.length;
+  if (size === 1) bytes[at] = corrId;
+  else if (size === 2) {
+    bytes[at++] = 0xcc;
+    bytes[at] = corrId;
+  } else if (size === 3) {
+    bytes[at++] = 0xcd;
+    bytes[at++] = corrId >>> 8;
+    bytes[at] = corrId & 0xff;
+  } else {
+    bytes[at++] = 0xce;
+    bytes[at++] = corrId >>> 24;
+    bytes[at++] = (corrId >>> 16) & 0xff;
+    bytes[at++] = (corrId >>> 8) & 0xff;
+    bytes[at] = corrId & 0xff;
+  }
+  return bytes;
 }
 
 /** Integer numbers outside the 32-bit range become bigint (so they are written as 64-bit integers). */

@@ -40,6 +40,7 @@ import { RequestTable } from './request-table.js';
 import { requestTimeout } from './request-timeout.js';
 import { SingleFrameRequestContext, singleFrameRequest } from './single-frame-request.js';
 import { pieSession } from './session.js';
+import { PushMulticast } from './push-multicast.js';
 import type { SocketEvent } from './socket-events.js';
 import { WebSocketLike, openWebSocket } from './socket.js';
 
@@ -81,7 +82,7 @@ export class PieConnection {
   private readonly state = new ReplaySubject<ConnectionState>(1);
   private readonly session = new BehaviorSubject<number | undefined>(undefined);
   private readonly readySocket = new BehaviorSubject<WebSocketLike | undefined>(undefined);
-  private readonly pushes = new Subject<PiePushFrame>();
+  private readonly pushes = new PushMulticast<PiePushFrame>();
   private readonly errors = new Subject<PieProtocolError>();
   /** One value per frame received, while the heartbeat listens (liveness). */
   private readonly inbound = new Subject<void>();
@@ -118,13 +119,14 @@ export class PieConnection {
       highWaterMarkBytes: this.options.highWaterMarkBytes,
       readySocket: () => this.liveSocket(),
       whenReady: () => this.whenReady(),
+      ...(options.wireDialect ? { shape: this.shaper() } : {}),
     };
     this.state$ = this.state.asObservable();
     this.ready$ = this.session.pipe(
       filter((n): n is number => n !== undefined),
       distinctUntilChanged(),
     );
-    this.pushes$ = this.pushes.asObservable();
+    this.pushes$ = this.pushes.observable;
     this.errors$ = this.errors.asObservable();
     this.notices$ = this.notices.asObservable();
     this.loop = reconnectLoop({
@@ -148,8 +150,8 @@ export class PieConnection {
    * connection.request({ type: 'list_processes' }, { timeoutMs: 5_000 }).subscribe((r) => console.log(r.ok, r.result));
    * ```
    */
-  request(message: PieRequestMessage, options: PieRequestOptions = {}): Observable<PieResponse> {
-    return this.requestFrames([message], options);
+  request(message: PieRequestMessage, options?: PieRequestOptions): Observable<PieResponse> {
+    return singleFrameRequest(this.single, message, options?.timeoutMs ?? this.options.requestTimeoutMs);
   }
 
   /**
@@ -166,6 +168,11 @@ export class PieConnection {
    */
   requestFrames(messages: Iterable<PieRequestMessage>, options: PieRequestFramesOptions = {}): Observable<PieResponse> {
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
+    if (Array.isArray(messages) && messages.length === 1) {
+      // The common case (every request but an upload) skips the multi-frame machinery; it
+      // shapes its message itself when subscribed (see `SingleFrameRequestContext.shape`).
+      return singleFrameRequest(this.single, (messages as PieRequestMessage[])[0]!, timeoutMs, options.onFrameSent);
+    }
     if (this.options.wireDialect) {
       // Shaped when subscribed, for the generation of that moment; a kind it lacks fails
       // with PieUnsupportedError before anything is sent.
@@ -177,10 +184,6 @@ export class PieConnection {
   }
 
   private sendFrames(messages: Iterable<PieRequestMessage>, options: PieRequestFramesOptions, timeoutMs: number): Observable<PieResponse> {
-    if (Array.isArray(messages) && messages.length === 1) {
-      // The common case (every request but an upload) skips the multi-frame machinery.
-      return singleFrameRequest(this.single, (messages as PieRequestMessage[])[0]!, timeoutMs, options.onFrameSent);
-    }
     const request = Array.isArray(messages) ? ((messages as PieRequestMessage[])[0]?.type ?? 'request') : 'request';
     return defer(() => {
       checkTimeout(timeoutMs, 'timeoutMs');

@@ -130,9 +130,16 @@ export function shapeForWire<M extends PieClientMessage>(message: M, dialect: Pi
   const fields = WIRE_TABLES[dialect][message.type];
   if (fields === undefined) throw new PieUnsupportedError({ operation: message.type, generation: dialect });
   const source = message as unknown as Record<string, unknown>;
+  // A message of its type alone (ping, list_processes, …) is already in shape: no copy.
+  if (onlyType(source)) return message;
   const shaped: Record<string, unknown> = { type: message.type };
   for (const name of fields) if (source[name] !== undefined) shaped[name] = source[name];
   return shaped as unknown as M;
+}
+
+function onlyType(message: Record<string, unknown>): boolean {
+  for (const key in message) if (key !== 'type') return false;
+  return true;
 }
 
 /** The WebSocket path of a gateway (pie-gateway.md 2.1). */

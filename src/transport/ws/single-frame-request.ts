@@ -19,6 +19,11 @@ export interface SingleFrameRequestContext {
   readySocket(): WebSocketLike | undefined;
   /** Emits the socket once ready; errors with the closing error once closed. */
   whenReady(): Observable<WebSocketLike>;
+  /**
+   * Shapes the message for the wire dialect of the moment, when subscribed (a kind the
+   * dialect lacks throws `PieUnsupportedError` before anything is sent). Absent: as given.
+   */
+  readonly shape?: <M extends PieRequestMessage>(message: M) => M;
 }
 
 const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
@@ -39,12 +44,13 @@ const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
  */
 export function singleFrameRequest(
   context: SingleFrameRequestContext,
-  message: PieRequestMessage,
+  given: PieRequestMessage,
   timeoutMs: number,
   onFrameSent?: (index: number) => void,
 ): Observable<PieResponse> {
   return new Observable<PieResponse>((subscriber) => {
     checkTimeout(timeoutMs, 'timeoutMs');
+    const message = context.shape ? context.shape(given) : given;
     const { table } = context;
     let id = 0; // ids start at 1: 0 means "not registered"
     let deadline: Deadline | undefined;

@@ -11,6 +11,14 @@ describe('encodeClientMessage (spec 1.6 vectors)', () => {
     expect(hex(encodeRequest({ type: 'ping' }, 1))).toBe('82a474797065a470696e67a7636f72725f696401');
   });
 
+  it('writes a type-only request (its cached prefix) exactly as the encoder would, at every corr_id width', () => {
+    for (const corr_id of [0, 1, 127, 128, 255, 256, 65_535, 65_536, 123_456_789, 0xffff_ffff]) {
+      for (const type of ['ping', 'list_processes'] as const) {
+        expect(hex(encodeRequest({ type }, corr_id))).toBe(hex(encode({ type, corr_id })));
+      }
+    }
+  });
+
   it('writes type first, then corr_id, then the fields', () => {
     const bytes = encodeRequest({ type: 'attach_process', process_id: 'abc' }, 300);
     // map of 3; "type" first; corr_id 300 as uint16 (cd 01 2c)

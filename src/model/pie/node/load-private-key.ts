@@ -3,20 +3,27 @@ import * as crypto from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import sshpkModule from 'sshpk';
+import { createRequire } from 'node:module';
 import { PieKeyError } from '../errors.js';
 import { digestFor, parsePrivateKeyText, type KeyModules } from '../key-loader.js';
 import { signerFromFunction, type LoadPrivateKeyOptions, type PieSigner } from '../keys.js';
 
-// sshpk is CommonJS: its exports arrive as the default import.
-const sshpk = sshpkModule as unknown as KeyModules['sshpk'];
+/**
+ * sshpk, loaded with the first key: every Node entry imports this file for its effect,
+ * and loading sshpk (CommonJS, with its own dependencies) is a large part of importing
+ * `flame-pie-rx/pie` on Node, for clients that may use no key at all.
+ */
+let sshpk: KeyModules['sshpk'] | undefined;
+// The CommonJS build (scripts/build.mjs) replaces `import.meta.url` with the file's own URL.
+// @ts-ignore TS1343: `import.meta` is ESM syntax, reported only by the CommonJS build
+const loadSshpk = (): KeyModules['sshpk'] => (sshpk ??= createRequire(import.meta.url)('sshpk') as KeyModules['sshpk']);
 
 /** Node implementation of `loadPrivateKey` (see keys.ts for the contract). */
 export async function loadPrivateKeyOnNode(options: LoadPrivateKeyOptions): Promise<PieSigner> {
   const { path, text, passphrase } = options;
   const keyText = text ?? (await readKeyFile(path!));
   if (typeof keyText !== 'string') throw new PieKeyError('the key `text` must be a string');
-  const loaded = parsePrivateKeyText({ crypto, sshpk }, keyText, passphrase);
+  const loaded = parsePrivateKeyText({ crypto, sshpk: loadSshpk() }, keyText, passphrase);
   const digest = digestFor(loaded.algorithm);
   return signerFromFunction(loaded.algorithm, loaded.publicKey, async (challenge) => {
     const signature = crypto.sign(digest, challenge, loaded.keyObject);

@@ -1,4 +1,4 @@
-import { Observable, finalize, map, switchMap } from 'rxjs';
+import { Observable, map } from 'rxjs';
 import { PieProtocolError } from '../../../model/pie/errors.js';
 import type { ProcessEvent } from '../../../model/pie/events.js';
 import { normalizeProcessId } from '../../../model/pie/process-id.js';
@@ -11,7 +11,7 @@ import { encodeProcessInput } from './process-input.js';
 import { type GenerationLaunchOptions, launchFields } from './launch-options.js';
 import { launchUncaptured } from './launch-uncaptured.js';
 import { isGateway } from '../../../transport/ws/generations.js';
-import type { ReleasePolicy } from './process-route.js';
+import type { ProcessRoute, ReleasePolicy } from './process-route.js';
 import { okResult } from '../connection/responses.js';
 import { checkTimeout } from '../../../transport/ws/connection-options.js';
 import type { AbortOptions } from '../../../interop/abortable.js';
@@ -186,12 +186,27 @@ export function launchProcess(
   input: unknown,
   options: LaunchOptions = {},
 ): Observable<ProcessEvent> {
-  return launch(context, inferlet, input, options).pipe(
-    switchMap((process) => {
-      const route = context.router.get(process.id);
-      return process.events$.pipe(finalize(() => route?.release()));
-    }),
-  );
+  // One Observable instead of switchMap + finalize: the process's events go straight from
+  // its route to this subscriber, with no operator in between on every event.
+  return new Observable<ProcessEvent>((subscriber) => {
+    let route: ProcessRoute | undefined;
+    let following = false;
+    const launching = launch(context, inferlet, input, options).subscribe({
+      next: (process) => {
+        route = context.router.get(process.id);
+        following = true;
+        process.events$.subscribe(subscriber);
+      },
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => {
+        if (!following) subscriber.complete();
+      },
+    });
+    return () => {
+      launching.unsubscribe();
+      route?.release();
+    };
+  });
 }
 
 /**

@@ -1,7 +1,6 @@
 import { BehaviorSubject, Observable, type Subscriber } from 'rxjs';
-import { PieProcessLostError } from '../../../model/pie/errors.js';
+import { PieProcessFailedError, PieProcessLostError } from '../../../model/pie/errors.js';
 import { type ProcessEvent, type ProcessTerminalEvent, isTerminalEvent } from '../../../model/pie/events.js';
-import { endAtTerminalEvent } from './end-at-terminal-event.js';
 
 /** What happens at the engine when the last subscriber of a running process's events leaves. */
 export type ReleasePolicy = 'detach' | 'terminate';
@@ -37,6 +36,8 @@ export class ProcessRoute {
   readonly attachedSession$: BehaviorSubject<number>;
   private pending: ProcessEvent[] = [];
   private readonly subscribers = new Set<Subscriber<ProcessEvent>>();
+  /** The subscriber while there is exactly one (the common case: no copy of the set per event). */
+  private only: Subscriber<ProcessEvent> | undefined;
   private terminal?: ProcessTerminalEvent;
   private failure?: Error;
   private released = false;
@@ -50,17 +51,21 @@ export class ProcessRoute {
     this.maxPending = options.maxPendingEvents ?? 10_000;
   }
 
-  /** Every event of the process from the start (queued ones first), ending at the terminal event. */
+  /**
+   * Every event of the process from the start (queued ones first), ending at the terminal
+   * event as `endAtTerminalEvent` does (done here, without an operator between the route
+   * and its subscriber on every event).
+   */
   readonly events$: Observable<ProcessEvent> = new Observable<ProcessEvent>((subscriber) => {
     const queued = this.pending;
     this.pending = [];
-    for (const event of queued) subscriber.next(event);
+    for (const event of queued) if (!emit(subscriber, event)) return undefined;
     if (this.failure) {
       subscriber.error(this.failure);
       return undefined;
     }
     if (this.terminal) {
-      if (!queued.includes(this.terminal)) subscriber.next(this.terminal);
+      if (!queued.includes(this.terminal)) emit(subscriber, this.terminal);
       return undefined;
     }
     if (this.released) {
@@ -68,10 +73,13 @@ export class ProcessRoute {
       return undefined;
     }
     this.subscribers.add(subscriber);
+    this.only = this.subscribers.size === 1 ? subscriber : undefined;
     return () => {
-      this.subscribers.delete(subscriber);
+      if (!this.subscribers.delete(subscriber)) return;
+      this.only = undefined;
+      if (this.subscribers.size === 1) for (const remaining of this.subscribers) this.only = remaining;
     };
-  }).pipe(endAtTerminalEvent());
+  });
 
   get releasePolicy(): ReleasePolicy {
     return this.options.releasePolicy;
@@ -115,8 +123,10 @@ export class ProcessRoute {
         return false;
       }
       this.pending.push(event);
+    } else if (this.only !== undefined) {
+      emit(this.only, event);
     } else {
-      for (const subscriber of [...this.subscribers]) subscriber.next(event);
+      for (const subscriber of [...this.subscribers]) emit(subscriber, event);
     }
     if (this.terminal) this.finish();
     return true;
@@ -132,7 +142,7 @@ export class ProcessRoute {
     this.released = true;
     this.pending = [];
     for (const subscriber of [...this.subscribers]) subscriber.complete();
-    this.subscribers.clear();
+    this.clearSubscribers();
     this.options.onReleased?.(this, policy);
   }
 
@@ -141,13 +151,32 @@ export class ProcessRoute {
     if (this.ended) return;
     this.failure = error;
     for (const subscriber of [...this.subscribers]) subscriber.error(error);
-    this.subscribers.clear();
+    this.clearSubscribers();
     this.finish();
   }
 
-  private finish(): true {
+  private clearSubscribers(): void {
     this.subscribers.clear();
+    this.only = undefined;
+  }
+
+  private finish(): true {
+    this.clearSubscribers();
     this.options.onEnd?.(this);
     return true;
   }
+}
+
+/**
+ * Hands one event to a subscriber and ends it at a terminal event (spec 4.3): after
+ * `return` it completes, after `error` it errors with `PieProcessFailedError`. Returns
+ * whether the subscriber still takes events.
+ */
+function emit(subscriber: Subscriber<ProcessEvent>, event: ProcessEvent): boolean {
+  if (subscriber.closed) return false;
+  subscriber.next(event);
+  if (!isTerminalEvent(event)) return true;
+  if (event.kind === 'error') subscriber.error(new PieProcessFailedError({ processId: event.processId, message: event.message }));
+  else subscriber.complete();
+  return false;
 }

@@ -1,0 +1,141 @@
+// Build step for the Node-only Flame entries: their emitted files take each rxjs value
+// from its own module (`rxjs/internal/...`, in rxjs 7's package exports; the ESM files
+// through one generated `rxjs-node.js`, the CommonJS files directly) instead of the
+// `rxjs` index, which loads all of rxjs (about 220 modules, a third of `flame-pie-rx/flame`'s
+// import time). Files a browser can reach (the root entry's) get plain `rxjs/internal/...`
+// imports, never `rxjs-node.js`. Under every export condition those are the very files the
+// index loads, so a user's `rxjs` and the library's are one copy (`instanceof` holds).
+// Types (.d.ts) keep importing `rxjs`. The Pie browser entry's graph (`pie.js`) is left as
+// emitted.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+
+/** rxjs's own name → module table, read from its ESM index (`export { a, b as c } from './internal/x'`). */
+export function rxjsModules(root) {
+  const require = createRequire(join(root, 'package.json'));
+  const index = join(dirname(require.resolve('rxjs/package.json')), 'dist/esm/index.js');
+  const modules = new Map();
+  for (const [, names, from] of readFileSync(index, 'utf8').matchAll(/export \{([^}]*)\} from '\.\/(internal\/[^']+)'/g)) {
+    for (const name of names.split(',')) {
+      const [inner, outer = inner] = name.trim().split(/\s+as\s+/);
+      if (inner) modules.set(outer.trim(), { path: `rxjs/${from}`, inner: inner.trim() });
+    }
+  }
+  if (modules.size < 100) throw new Error(`rxjs index read as ${modules.size} names: layout changed, deep imports left off`);
+  return modules;
+}
+
+const lookup = (modules, name, file) => {
+  const found = modules.get(name);
+  if (!found) throw new Error(`${file}: rxjs has no module for ${name}`);
+  return found;
+};
+
+/**
+ * `import { a, b as c } from 'rxjs';` → the same names from `rxjs-node.js` (written next to
+ * the entries), which requires each from its module: rxjs is CommonJS on Node, and loading
+ * it through `require` skips what Node's ESM loader does for each CommonJS file it imports
+ * (module-syntax detection, export lexing). Records the names in `used`.
+ */
+function rewriteEsm(code, modules, file, dir, used) {
+  return code.replace(/^import \{([^}]*)\} from 'rxjs';/gm, (_, names) => {
+    const specs = names.split(',').map((n) => n.trim()).filter(Boolean);
+    for (const spec of specs) {
+      const imported = spec.split(/\s+as\s+/)[0];
+      lookup(modules, imported, file);
+      used.add(imported);
+    }
+    let from = relative(dirname(file), join(dir, 'rxjs-node.js'));
+    if (!from.startsWith('.')) from = `./${from}`;
+    return `import { ${specs.join(', ')} } from '${from}';`;
+  });
+}
+
+/** `import { a, b as c } from 'rxjs';` → one import per rxjs module (any bundler resolves these). */
+function rewriteEsmDeep(code, modules, file) {
+  return code.replace(/^import \{([^}]*)\} from 'rxjs';/gm, (_, names) => {
+    const byPath = new Map();
+    for (const name of names.split(',').map((n) => n.trim()).filter(Boolean)) {
+      const [imported, local = imported] = name.split(/\s+as\s+/);
+      const { path, inner } = lookup(modules, imported, file);
+      byPath.set(path, [...(byPath.get(path) ?? []), inner === local ? inner : `${inner} as ${local}`]);
+    }
+    return [...byPath].map(([path, specs]) => `import { ${specs.join(', ')} } from '${path}';`).join(' ');
+  });
+}
+
+function rxjsNodeModule(modules, used) {
+  const lines = [...used].sort().map((name) => {
+    const { path, inner } = modules.get(name);
+    return `export const ${name} = require('${path}').${inner};`;
+  });
+  return [
+    '// Written by scripts/rxjs-deep-imports.mjs: the rxjs values of the Flame entries, each from',
+    "// its own module (the files rxjs's index loads), through require.",
+    "import { createRequire } from 'node:module';",
+    'const require = createRequire(import.meta.url);',
+    ...lines,
+    '',
+  ].join('\n');
+}
+
+/** `const rxjs_1 = require("rxjs");` → an object of the names the file reads from it, each from its module. */
+function rewriteCjs(code, modules, file) {
+  return code.replace(/^const (\w+) = require\("rxjs"\);/gm, (_, local) => {
+    const used = new Set([...code.matchAll(new RegExp(`\\b${local}\\.(\\w+)`, 'g'))].map((m) => m[1]));
+    const fields = [...used].map((name) => {
+      const { path, inner } = lookup(modules, name, file);
+      return `${name}: require("${path}").${inner}`;
+    });
+    return `const ${local} = { ${fields.join(', ')} };`;
+  });
+}
+
+/** Relative imports of an emitted file, as absolute paths. */
+function localImports(file, code) {
+  const found = [...code.matchAll(/(?:from |import\(|require\()\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => resolve(dirname(file), m[1]));
+  return found.map((path) => (path.endsWith('.js') ? path : `${path}.js`)).filter((path) => existsSync(path));
+}
+
+function graph(entries) {
+  const seen = new Set();
+  const queue = [...entries];
+  while (queue.length > 0) {
+    const file = queue.pop();
+    if (seen.has(file)) continue;
+    seen.add(file);
+    queue.push(...localImports(file, readFileSync(file, 'utf8')));
+  }
+  return seen;
+}
+
+/**
+ * Rewrites the files of `dir` (dist/esm or dist/cjs) reachable from the Flame entries and
+ * not from the Pie browser entry. ESM files that a browser can also reach through the root
+ * entry (`index.js`) get plain deep imports instead of the Node-only `rxjs-node.js`.
+ */
+export function deepImportRxjs(root, dir, format) {
+  const modules = rxjsModules(root);
+  const flame = graph(['flame.js', 'flame-cache.js'].map((entry) => join(dir, entry)));
+  const pieBrowser = graph([join(dir, 'pie.js')]);
+  const rootEntry = graph([join(dir, 'index.js')]);
+  const used = new Set();
+  let rewritten = 0;
+  for (const file of flame) {
+    if (pieBrowser.has(file)) continue;
+    const code = readFileSync(file, 'utf8');
+    const next =
+      format === 'cjs'
+        ? rewriteCjs(code, modules, file)
+        : rootEntry.has(file)
+          ? rewriteEsmDeep(code, modules, file)
+          : rewriteEsm(code, modules, file, dir, used);
+    if (next !== code) {
+      writeFileSync(file, next);
+      rewritten++;
+    }
+  }
+  if (format === 'esm') writeFileSync(join(dir, 'rxjs-node.js'), rxjsNodeModule(modules, used));
+  return rewritten;
+}
