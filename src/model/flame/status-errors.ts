@@ -187,7 +187,8 @@ export class FlameDeadlineExceededError extends FlameError {}
 /**
  * The server's answer could not be read: its header block (an error status with a huge
  * `grpc-message` or `grpc-status-details-bin`, or other huge metadata) was larger than the
- * client's HTTP/2 layer accepts, which then dropped the connection. `code` is what the
+ * client's HTTP/2 layer accepts, which then dropped the connection (more than 8
+ * CONTINUATION frames) or that call (on Node 22+, a field above 64 KiB). `code` is what the
  * transport reported (INTERNAL); `refusal` its words; the server's own message was never
  * read. Not retryable: the server would send the same status again.
  *
