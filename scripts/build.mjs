@@ -22,6 +22,6 @@ for (const entry of readdirSync(join(root, 'dist/cjs'), { recursive: true, withF
 deepImportRxjs(root, join(root, 'dist/esm'), 'esm');
 deepImportRxjs(root, join(root, 'dist/cjs'), 'cjs');
 // dist/esm is ESM by the package's own "type"; no package.json of its own, so that Node
-// reads the package's `imports` field (`#rxjs`) for its files.
+// reads the package's `imports` field (`#rxjs-pie`, `#rxjs-shared`) for its files.
 writeFileSync(join(root, 'dist/cjs/package.json'), '{ "type": "commonjs" }\n');
 chmodSync(join(root, 'dist/esm/cli/main.js'), 0o755);

@@ -6,9 +6,10 @@
 // imports, never `rxjs-node.js`. Under every export condition those are the very files the
 // index loads, so a user's `rxjs` and the library's are one copy (`instanceof` holds).
 // Types (.d.ts) keep importing `rxjs`. The ESM files of the Pie browser entry's graph
-// (`pie.js`) that Node reaches through `pie-node.js` import `#rxjs` instead: the package's
-// `imports` field maps it to `rxjs-pie-node.js` (the same, with Pie's names) under the
-// `node` condition and to `rxjs` itself anywhere else (a browser bundler). Their CommonJS
+// (`pie.js`) that Node reaches through `pie-node.js` import `#rxjs-pie` (or `#rxjs-shared`
+// if the Flame entries reach them too) instead: the package's `imports` field maps these to
+// `rxjs-pie-node.js` and `rxjs-shared-node.js` (the same, with their names) under the `node`
+// condition and to `rxjs` itself anywhere else (a browser bundler). Their CommonJS
 // files get the deep requires.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -83,8 +84,8 @@ function rxjsNodeModule(modules, used, entries = 'the Flame entries') {
   ].join('\n');
 }
 
-/** `import { a, b as c } from 'rxjs';` → the same names from `#rxjs` (see the file's comment). */
-function rewriteEsmConditional(code, modules, file, used) {
+/** `import { a, b as c } from 'rxjs';` → the same names from `specifier` (`#rxjs-pie` or `#rxjs-shared`, see the file's comment). */
+function rewriteEsmConditional(code, modules, file, used, specifier) {
   return code.replace(/^import \{([^}]*)\} from 'rxjs';/gm, (_, names) => {
     const specs = names.split(',').map((n) => n.trim()).filter(Boolean);
     for (const spec of specs) {
@@ -92,7 +93,7 @@ function rewriteEsmConditional(code, modules, file, used) {
       lookup(modules, imported, file);
       used.add(imported);
     }
-    return `import { ${specs.join(', ')} } from '#rxjs';`;
+    return `import { ${specs.join(', ')} } from '${specifier}';`;
   });
 }
 
@@ -154,11 +155,15 @@ export function deepImportRxjs(root, dir, format) {
       rewritten++;
     }
   }
+  // Files the Flame entries share with Pie get a table of their own, so that /flame loads
+  // none of the rxjs modules only Pie uses.
   const usedByPie = new Set();
+  const usedShared = new Set();
   for (const file of graph([join(dir, 'pie-node.js')])) {
     if (!pieBrowser.has(file)) continue;
     const code = readFileSync(file, 'utf8');
-    const next = format === 'cjs' ? rewriteCjs(code, modules, file) : rewriteEsmConditional(code, modules, file, usedByPie);
+    const [specifier, names] = flame.has(file) ? ['#rxjs-shared', usedShared] : ['#rxjs-pie', usedByPie];
+    const next = format === 'cjs' ? rewriteCjs(code, modules, file) : rewriteEsmConditional(code, modules, file, names, specifier);
     if (next !== code) {
       writeFileSync(file, next);
       rewritten++;
@@ -167,6 +172,7 @@ export function deepImportRxjs(root, dir, format) {
   if (format === 'esm') {
     writeFileSync(join(dir, 'rxjs-node.js'), rxjsNodeModule(modules, used));
     writeFileSync(join(dir, 'rxjs-pie-node.js'), rxjsNodeModule(modules, usedByPie, 'the Pie files on Node'));
+    writeFileSync(join(dir, 'rxjs-shared-node.js'), rxjsNodeModule(modules, usedShared, 'the files Pie and Flame share, on Node'));
   }
   return rewritten;
 }
