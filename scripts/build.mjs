@@ -18,9 +18,10 @@ for (const entry of readdirSync(join(root, 'dist/cjs'), { recursive: true, withF
   const code = readFileSync(file, 'utf8');
   if (code.includes('import.meta.url')) writeFileSync(file, code.replaceAll('import.meta.url', "require('node:url').pathToFileURL(__filename).href"));
 }
-// The Node-only Flame entries load only the rxjs modules they use (see rxjs-deep-imports.mjs).
+// The Node-only Flame entries (and Pie's on Node) load only the rxjs modules they use (see rxjs-deep-imports.mjs).
 deepImportRxjs(root, join(root, 'dist/esm'), 'esm');
 deepImportRxjs(root, join(root, 'dist/cjs'), 'cjs');
-writeFileSync(join(root, 'dist/esm/package.json'), '{ "type": "module" }\n');
+// dist/esm is ESM by the package's own "type"; no package.json of its own, so that Node
+// reads the package's `imports` field (`#rxjs-pie`, `#rxjs-shared`) for its files.
 writeFileSync(join(root, 'dist/cjs/package.json'), '{ "type": "commonjs" }\n');
 chmodSync(join(root, 'dist/esm/cli/main.js'), 0o755);

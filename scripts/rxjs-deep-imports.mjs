@@ -5,8 +5,12 @@
 // import time). Files a browser can reach (the root entry's) get plain `rxjs/internal/...`
 // imports, never `rxjs-node.js`. Under every export condition those are the very files the
 // index loads, so a user's `rxjs` and the library's are one copy (`instanceof` holds).
-// Types (.d.ts) keep importing `rxjs`. The Pie browser entry's graph (`pie.js`) is left as
-// emitted.
+// Types (.d.ts) keep importing `rxjs`. The ESM files of the Pie browser entry's graph
+// (`pie.js`) that Node reaches through `pie-node.js` import `#rxjs-pie` (or `#rxjs-shared`
+// if the Flame entries reach them too) instead: the package's `imports` field maps these to
+// `rxjs-pie-node.js` and `rxjs-shared-node.js` (the same, with their names) under the `node`
+// condition and to `rxjs` itself anywhere else (a browser bundler). Their CommonJS
+// files get the deep requires.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -65,19 +69,32 @@ function rewriteEsmDeep(code, modules, file) {
   });
 }
 
-function rxjsNodeModule(modules, used) {
+function rxjsNodeModule(modules, used, entries = 'the Flame entries') {
   const lines = [...used].sort().map((name) => {
     const { path, inner } = modules.get(name);
     return `export const ${name} = require('${path}').${inner};`;
   });
   return [
-    '// Written by scripts/rxjs-deep-imports.mjs: the rxjs values of the Flame entries, each from',
+    `// Written by scripts/rxjs-deep-imports.mjs: the rxjs values of ${entries}, each from`,
     "// its own module (the files rxjs's index loads), through require.",
     "import { createRequire } from 'node:module';",
     'const require = createRequire(import.meta.url);',
     ...lines,
     '',
   ].join('\n');
+}
+
+/** `import { a, b as c } from 'rxjs';` → the same names from `specifier` (`#rxjs-pie` or `#rxjs-shared`, see the file's comment). */
+function rewriteEsmConditional(code, modules, file, used, specifier) {
+  return code.replace(/^import \{([^}]*)\} from 'rxjs';/gm, (_, names) => {
+    const specs = names.split(',').map((n) => n.trim()).filter(Boolean);
+    for (const spec of specs) {
+      const imported = spec.split(/\s+as\s+/)[0];
+      lookup(modules, imported, file);
+      used.add(imported);
+    }
+    return `import { ${specs.join(', ')} } from '${specifier}';`;
+  });
 }
 
 /** `const rxjs_1 = require("rxjs");` → an object of the names the file reads from it, each from its module. */
@@ -113,7 +130,9 @@ function graph(entries) {
 /**
  * Rewrites the files of `dir` (dist/esm or dist/cjs) reachable from the Flame entries and
  * not from the Pie browser entry. ESM files that a browser can also reach through the root
- * entry (`index.js`) get plain deep imports instead of the Node-only `rxjs-node.js`.
+ * entry (`index.js`) get plain deep imports instead of the Node-only `rxjs-node.js`. Then
+ * the Pie browser entry's files that `pie-node.js` reaches: `#rxjs` in ESM, deep requires
+ * in CommonJS.
  */
 export function deepImportRxjs(root, dir, format) {
   const modules = rxjsModules(root);
@@ -136,6 +155,24 @@ export function deepImportRxjs(root, dir, format) {
       rewritten++;
     }
   }
-  if (format === 'esm') writeFileSync(join(dir, 'rxjs-node.js'), rxjsNodeModule(modules, used));
+  // Files the Flame entries share with Pie get a table of their own, so that /flame loads
+  // none of the rxjs modules only Pie uses.
+  const usedByPie = new Set();
+  const usedShared = new Set();
+  for (const file of graph([join(dir, 'pie-node.js')])) {
+    if (!pieBrowser.has(file)) continue;
+    const code = readFileSync(file, 'utf8');
+    const [specifier, names] = flame.has(file) ? ['#rxjs-shared', usedShared] : ['#rxjs-pie', usedByPie];
+    const next = format === 'cjs' ? rewriteCjs(code, modules, file) : rewriteEsmConditional(code, modules, file, names, specifier);
+    if (next !== code) {
+      writeFileSync(file, next);
+      rewritten++;
+    }
+  }
+  if (format === 'esm') {
+    writeFileSync(join(dir, 'rxjs-node.js'), rxjsNodeModule(modules, used));
+    writeFileSync(join(dir, 'rxjs-pie-node.js'), rxjsNodeModule(modules, usedByPie, 'the Pie files on Node'));
+    writeFileSync(join(dir, 'rxjs-shared-node.js'), rxjsNodeModule(modules, usedShared, 'the files Pie and Flame share, on Node'));
+  }
   return rewritten;
 }

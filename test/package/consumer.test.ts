@@ -46,6 +46,19 @@ for (const entry of entries) names.push(Object.keys(await import(entry)).length)
 console.log(JSON.stringify({ names }));
 `;
 
+// One entry, imported or required alone: which rxjs files it loaded (Node loads rxjs as
+// CommonJS under either), and whether those are the app's own.
+const RXJS_FILES = `
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const [entry, how] = process.argv.slice(2);
+if (how === 'require') require(entry);
+else await import(entry);
+const files = Object.keys(require.cache).filter((k) => k.includes('/node_modules/rxjs/'));
+const roots = new Set(files.map((k) => k.slice(0, k.indexOf('/node_modules/rxjs/'))));
+console.log(JSON.stringify({ index: files.some((k) => k.endsWith('/rxjs/dist/cjs/index.js')), files: files.length, roots: roots.size }));
+`;
+
 // The MCP SDK is an optional peer dependency: an app without it gets a PieError naming it.
 const MCP = `
 import { lastValueFrom } from 'rxjs';
@@ -83,6 +96,7 @@ beforeAll(() => {
   writeFileSync(join(app, 'require.cjs'), CJS);
   writeFileSync(join(app, 'import.mjs'), ESM);
   writeFileSync(join(app, 'mcp.mjs'), MCP);
+  writeFileSync(join(app, 'rxjs-files.mjs'), RXJS_FILES);
   writeFileSync(
     join(app, 'tsconfig.json'),
     JSON.stringify({
@@ -129,6 +143,20 @@ describe('the published package in an app', () => {
     const esm = JSON.parse(run(process.execPath, ['import.mjs'], app)) as { names: number[] };
     expect(esm.names).toEqual(cjs.names);
     expect(Math.min(...esm.names)).toBeGreaterThan(0);
+  }, 30_000);
+
+  it('on Node, flame-pie-rx/pie and /flame load the app\'s rxjs module by module, not its index (which loads all of rxjs)', () => {
+    const app = join(dir, 'app');
+    for (const entry of ['flame-pie-rx/pie', 'flame-pie-rx/flame', 'flame-pie-rx/pie/node']) {
+      for (const how of ['import', 'require']) {
+        const loaded = JSON.parse(run(process.execPath, ['rxjs-files.mjs', entry, how], app)) as { index: boolean; files: number; roots: number };
+        expect({ entry, how, ...loaded }).toEqual({ entry, how, index: false, files: expect.any(Number), roots: 1 });
+        expect(loaded.files).toBeGreaterThan(10);
+        expect(loaded.files).toBeLessThan(150);
+      }
+    }
+    // The check above can fail: the root entry shares its files with browsers and loads the index.
+    expect(JSON.parse(run(process.execPath, ['rxjs-files.mjs', 'flame-pie-rx', 'import'], app))).toMatchObject({ index: true });
   }, 30_000);
 
   it('installs without the optional MCP SDK; registerMcpServer then fails with a PieError naming it', () => {
