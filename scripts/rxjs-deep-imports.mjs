@@ -1,19 +1,21 @@
 // Build step for the Node-only Flame entries: their emitted files take each rxjs value
-// from its own module (`rxjs/internal/...`, in rxjs 7's package exports; the ESM files
-// through one generated `rxjs-node.js`, the CommonJS files directly) instead of the
+// from its own module (`rxjs/internal/...`, in rxjs 7's package exports) instead of the
 // `rxjs` index, which loads all of rxjs (about 220 modules, a third of `flame-pie-rx/flame`'s
 // import time). Files a browser can reach (the root entry's) get plain `rxjs/internal/...`
-// imports, never `rxjs-node.js`. Under every export condition those are the very files the
-// index loads, so a user's `rxjs` and the library's are one copy (`instanceof` holds).
-// Types (.d.ts) keep importing `rxjs`. The ESM files of the Pie browser entry's graph
-// (`pie.js`) that Node reaches through `pie-node.js` import `#rxjs-pie` (or `#rxjs-shared`
-// if the Flame entries reach them too) instead: the package's `imports` field maps these to
-// `rxjs-pie-node.js` and `rxjs-shared-node.js` (the same, with their names) under the `node`
-// condition and to `rxjs` itself anywhere else (a browser bundler). Their CommonJS
-// files get the deep requires.
+// imports. Under every export condition those are the very files the index loads, so a
+// user's `rxjs` and the library's are one copy (`instanceof` holds). Types (.d.ts) keep
+// importing `rxjs`. The other ESM files import `#rxjs-flame`, `#rxjs-pie` or `#rxjs-shared`
+// (by which entries reach them): the package's `imports` field maps these, under the
+// `node-addons` condition, to generated `rxjs-*-node.js` modules that `require` each value
+// (rxjs is CommonJS on Node; `require` skips what Node's ESM loader does for each CommonJS
+// file it imports), and to `rxjs` itself anywhere else. `node-addons` is set by Node's own
+// loader and by no bundler: a bundle (esbuild or webpack, for the browser or for Node, ESM
+// or CommonJS) takes plain `rxjs` and bundles it as usual; `createRequire(import.meta.url)`
+// never reaches a bundle, where it would fail (CommonJS output has no `import.meta.url`) or
+// load a second rxjs at run time. CommonJS files get the deep requires, which bundlers follow.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** rxjs's own name → module table, read from its ESM index (`export { a, b as c } from './internal/x'`). */
 export function rxjsModules(root) {
@@ -35,26 +37,6 @@ const lookup = (modules, name, file) => {
   if (!found) throw new Error(`${file}: rxjs has no module for ${name}`);
   return found;
 };
-
-/**
- * `import { a, b as c } from 'rxjs';` → the same names from `rxjs-node.js` (written next to
- * the entries), which requires each from its module: rxjs is CommonJS on Node, and loading
- * it through `require` skips what Node's ESM loader does for each CommonJS file it imports
- * (module-syntax detection, export lexing). Records the names in `used`.
- */
-function rewriteEsm(code, modules, file, dir, used) {
-  return code.replace(/^import \{([^}]*)\} from 'rxjs';/gm, (_, names) => {
-    const specs = names.split(',').map((n) => n.trim()).filter(Boolean);
-    for (const spec of specs) {
-      const imported = spec.split(/\s+as\s+/)[0];
-      lookup(modules, imported, file);
-      used.add(imported);
-    }
-    let from = relative(dirname(file), join(dir, 'rxjs-node.js'));
-    if (!from.startsWith('.')) from = `./${from}`;
-    return `import { ${specs.join(', ')} } from '${from}';`;
-  });
-}
 
 /** `import { a, b as c } from 'rxjs';` → one import per rxjs module (any bundler resolves these). */
 function rewriteEsmDeep(code, modules, file) {
@@ -149,7 +131,7 @@ export function deepImportRxjs(root, dir, format) {
         ? rewriteCjs(code, modules, file)
         : rootEntry.has(file)
           ? rewriteEsmDeep(code, modules, file)
-          : rewriteEsm(code, modules, file, dir, used);
+          : rewriteEsmConditional(code, modules, file, used, '#rxjs-flame');
     if (next !== code) {
       writeFileSync(file, next);
       rewritten++;

@@ -10,9 +10,15 @@ import { FlameConfigError } from './errors.js';
  * loading it costs about as much start-up time as the rest of the Flame client's imports.
  */
 let yaml: typeof Yaml | undefined;
-// The CommonJS build (scripts/build.mjs) replaces `import.meta.url` with the file's own URL.
-// @ts-ignore TS1343: `import.meta` is ESM syntax, reported only by the CommonJS build
-const loadYaml = (): typeof Yaml => (yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
+// Where `require` exists (the CommonJS build, and an application bundled to CommonJS, whose
+// bundler sees the literal `require('yaml')` and bundles yaml) it is used; Node's ESM loader
+// has none, and `createRequire` gives one there. The CommonJS build (scripts/build.mjs)
+// replaces `import.meta.url` with the file's own URL.
+const loadYaml = (): typeof Yaml =>
+  (yaml ??= (typeof require === 'function'
+    ? require('yaml')
+    : // @ts-ignore TS1343: `import.meta` is ESM syntax, reported only by the CommonJS build
+      createRequire(import.meta.url)('yaml')) as typeof Yaml);
 
 /** TLS settings of one endpoint in the file. */
 export interface FlameFileTls {

@@ -3,7 +3,6 @@ import * as crypto from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { PieKeyError } from '../errors.js';
 import { digestFor, parsePrivateKeyText, type KeyModules } from '../key-loader.js';
 import { signerFromFunction, type LoadPrivateKeyOptions, type PieSigner } from '../keys.js';
@@ -14,16 +13,20 @@ import { signerFromFunction, type LoadPrivateKeyOptions, type PieSigner } from '
  * `flame-pie-rx/pie` on Node, for clients that may use no key at all.
  */
 let sshpk: KeyModules['sshpk'] | undefined;
-// The CommonJS build (scripts/build.mjs) replaces `import.meta.url` with the file's own URL.
-// @ts-ignore TS1343: `import.meta` is ESM syntax, reported only by the CommonJS build
-const loadSshpk = (): KeyModules['sshpk'] => (sshpk ??= createRequire(import.meta.url)('sshpk') as KeyModules['sshpk']);
+// A dynamic import, which every bundler follows (a static-string `import()`); sshpk is
+// CommonJS, so Node's ESM loader gives its exports as `default`, a CommonJS build as the module.
+const loadSshpk = async (): Promise<KeyModules['sshpk']> => {
+  if (sshpk) return sshpk;
+  const loaded = (await import('sshpk')) as unknown as KeyModules['sshpk'] & { default?: KeyModules['sshpk'] };
+  return (sshpk = loaded.default ?? loaded);
+};
 
 /** Node implementation of `loadPrivateKey` (see keys.ts for the contract). */
 export async function loadPrivateKeyOnNode(options: LoadPrivateKeyOptions): Promise<PieSigner> {
   const { path, text, passphrase } = options;
   const keyText = text ?? (await readKeyFile(path!));
   if (typeof keyText !== 'string') throw new PieKeyError('the key `text` must be a string');
-  const loaded = parsePrivateKeyText({ crypto, sshpk: loadSshpk() }, keyText, passphrase);
+  const loaded = parsePrivateKeyText({ crypto, sshpk: await loadSshpk() }, keyText, passphrase);
   const digest = digestFor(loaded.algorithm);
   return signerFromFunction(loaded.algorithm, loaded.publicKey, async (challenge) => {
     const signature = crypto.sign(digest, challenge, loaded.keyObject);
