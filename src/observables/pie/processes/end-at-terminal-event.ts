@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
 import { PieProcessFailedError } from '../../../model/pie/errors.js';
 import { type ProcessEvent, isTerminalEvent } from '../../../model/pie/events.js';
 
@@ -22,20 +22,29 @@ export function endAtTerminalEvent(): OperatorFunction<ProcessEvent, ProcessEven
   return (source) =>
     new Observable<ProcessEvent>((subscriber) =>
       source.subscribe({
-        next(event) {
-          if (subscriber.closed) return;
-          subscriber.next(event);
-          if (!isTerminalEvent(event)) return;
-          if (event.kind === 'error') {
-            subscriber.error(
-              new PieProcessFailedError({ processId: event.processId, message: event.message }),
-            );
-          } else {
-            subscriber.complete();
-          }
-        },
+        next: (event) => void emitUntilTerminal(subscriber, event),
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),
       }),
     );
+}
+
+/**
+ * Hands one event to `subscriber` and ends it at a terminal event, as `endAtTerminalEvent`
+ * does: after `return` it completes, after `error` it errors with `PieProcessFailedError`.
+ * Returns whether the subscriber still takes events (for sources that feed subscribers
+ * directly, such as a process route, without an operator per event).
+ *
+ * @example
+ * ```ts
+ * if (!emitUntilTerminal(subscriber, event)) return; // the subscriber has ended
+ * ```
+ */
+export function emitUntilTerminal(subscriber: Subscriber<ProcessEvent>, event: ProcessEvent): boolean {
+  if (subscriber.closed) return false;
+  subscriber.next(event);
+  if (!isTerminalEvent(event)) return true;
+  if (event.kind === 'error') subscriber.error(new PieProcessFailedError({ processId: event.processId, message: event.message }));
+  else subscriber.complete();
+  return false;
 }

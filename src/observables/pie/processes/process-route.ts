@@ -1,6 +1,7 @@
 import { BehaviorSubject, Observable, type Subscriber } from 'rxjs';
-import { PieProcessFailedError, PieProcessLostError } from '../../../model/pie/errors.js';
+import { PieProcessLostError } from '../../../model/pie/errors.js';
 import { type ProcessEvent, type ProcessTerminalEvent, isTerminalEvent } from '../../../model/pie/events.js';
+import { emitUntilTerminal } from './end-at-terminal-event.js';
 
 /** What happens at the engine when the last subscriber of a running process's events leaves. */
 export type ReleasePolicy = 'detach' | 'terminate';
@@ -53,19 +54,19 @@ export class ProcessRoute {
 
   /**
    * Every event of the process from the start (queued ones first), ending at the terminal
-   * event as `endAtTerminalEvent` does (done here, without an operator between the route
-   * and its subscriber on every event).
+   * event as `endAtTerminalEvent` does (through `emitUntilTerminal`, without an operator
+   * between the route and its subscriber on every event).
    */
   readonly events$: Observable<ProcessEvent> = new Observable<ProcessEvent>((subscriber) => {
     const queued = this.pending;
     this.pending = [];
-    for (const event of queued) if (!emit(subscriber, event)) return undefined;
+    for (const event of queued) if (!emitUntilTerminal(subscriber, event)) return undefined;
     if (this.failure) {
       subscriber.error(this.failure);
       return undefined;
     }
     if (this.terminal) {
-      if (!queued.includes(this.terminal)) emit(subscriber, this.terminal);
+      if (!queued.includes(this.terminal)) emitUntilTerminal(subscriber, this.terminal);
       return undefined;
     }
     if (this.released) {
@@ -124,9 +125,9 @@ export class ProcessRoute {
       }
       this.pending.push(event);
     } else if (this.only !== undefined) {
-      emit(this.only, event);
+      emitUntilTerminal(this.only, event);
     } else {
-      for (const subscriber of [...this.subscribers]) emit(subscriber, event);
+      for (const subscriber of [...this.subscribers]) emitUntilTerminal(subscriber, event);
     }
     if (this.terminal) this.finish();
     return true;
@@ -167,16 +168,3 @@ export class ProcessRoute {
   }
 }
 
-/**
- * Hands one event to a subscriber and ends it at a terminal event (spec 4.3): after
- * `return` it completes, after `error` it errors with `PieProcessFailedError`. Returns
- * whether the subscriber still takes events.
- */
-function emit(subscriber: Subscriber<ProcessEvent>, event: ProcessEvent): boolean {
-  if (subscriber.closed) return false;
-  subscriber.next(event);
-  if (!isTerminalEvent(event)) return true;
-  if (event.kind === 'error') subscriber.error(new PieProcessFailedError({ processId: event.processId, message: event.message }));
-  else subscriber.complete();
-  return false;
-}
