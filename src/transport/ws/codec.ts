@@ -42,7 +42,7 @@ const decoder = new Decoder();
  * ```
  */
 export function encodeClientMessage(message: PieClientMessage, corrId?: number): Uint8Array {
-  if (corrId !== undefined && onlyType(message)) return encodeTypeAndCorrId(message.type, corrId);
+  if (corrId !== undefined && isTypeOnly(message)) return encodeTypeAndCorrId(message.type, corrId);
   const ordered: Record<string, unknown> = { type: message.type };
   if (corrId !== undefined) ordered['corr_id'] = corrId;
   for (const [key, value] of Object.entries(message)) {
@@ -136,7 +136,15 @@ export function decodeServerFrame(bytes: Uint8Array): PieServerMessage {
   }
 }
 
-function onlyType(message: object): boolean {
+/**
+ * Whether a message carries its `type` alone (ping, list_processes, …).
+ *
+ * @example
+ * ```ts
+ * isTypeOnly({ type: 'ping' }); // => true
+ * ```
+ */
+export function isTypeOnly(message: object): boolean {
   for (const key in message) if (key !== 'type') return false;
   return true;
 }

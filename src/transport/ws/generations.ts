@@ -1,5 +1,6 @@
 import { PieError, PieUnsupportedError } from '../../model/pie/errors.js';
 import type { PieClientMessage, PieClientMessageType } from './messages.js';
+import { isTypeOnly } from './codec.js';
 
 /**
  * A Pie protocol generation: `'0.4'` is the engine's own WebSocket (key or token auth, 22
@@ -131,15 +132,10 @@ export function shapeForWire<M extends PieClientMessage>(message: M, dialect: Pi
   if (fields === undefined) throw new PieUnsupportedError({ operation: message.type, generation: dialect });
   const source = message as unknown as Record<string, unknown>;
   // A message of its type alone (ping, list_processes, …) is already in shape: no copy.
-  if (onlyType(source)) return message;
+  if (isTypeOnly(source)) return message;
   const shaped: Record<string, unknown> = { type: message.type };
   for (const name of fields) if (source[name] !== undefined) shaped[name] = source[name];
   return shaped as unknown as M;
-}
-
-function onlyType(message: Record<string, unknown>): boolean {
-  for (const key in message) if (key !== 'type') return false;
-  return true;
 }
 
 /** The WebSocket path of a gateway (pie-gateway.md 2.1). */
