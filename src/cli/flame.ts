@@ -7,7 +7,7 @@ import { connectFlame } from '../interop/flame-ready.js';
 import { firstValue, lastValue } from '../interop/promise.js';
 import type { ApplicationSpecInput, Session, Task } from '../model/flame/types.js';
 import type { FlameClient } from '../observables/flame/client.js';
-import { untilInterrupted } from './interrupt.js';
+import { untilAborted } from '../interop/until-aborted.js';
 import { CliError, EXIT, printOne, printRows } from './output.js';
 
 interface FlameFlags {
@@ -51,7 +51,7 @@ export function flameCommand(json: () => boolean, signal?: AbortSignal): Command
 
   const withClient = async <T>(action: (client: FlameClient) => Promise<T>): Promise<T> => {
     const flags = flame.opts<FlameFlags>();
-    const client = await untilInterrupted(signal, connectFlame({
+    const client = await untilAborted(signal, connectFlame({
       ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
       ...(flags.context ? { context: flags.context } : {}),
       ...(flags.config ? { configPath: flags.config } : {}),

@@ -4,8 +4,6 @@
 // a second SIGINT exits at once.
 import { CliError, EXIT } from './output.js';
 
-export { untilAborted as untilInterrupted } from '../interop/until-aborted.js';
-
 /** The reason an interrupted command fails with: exit 130, "interrupted". */
 export function interrupted(): CliError {
   return new CliError('interrupted', EXIT.interrupted);

@@ -9,7 +9,7 @@ import type { ProcessEvent } from '../model/pie/events.js';
 import { PieClient, type PieClientOptions } from '../observables/pie/pie-client.js';
 import type { PieCredentials } from '../observables/pie/connection/credentials.js';
 import type { PieProcess } from '../observables/pie/processes/process-handle.js';
-import { untilInterrupted } from './interrupt.js';
+import { untilAborted } from '../interop/until-aborted.js';
 import { CliError, EXIT, printOne, printRows } from './output.js';
 
 interface PieFlags {
@@ -48,7 +48,7 @@ export function pieCommand(json: () => boolean, signal?: AbortSignal): Command {
     const identity = flags.identity ?? process.env.PIE_IDENTITY;
     // `identity` is sent to a gateway (0.5/0.6) as its identity header.
     const options: PieClientOptions = { connectTimeoutMs: Number(flags.timeout), ...(identity ? { identity } : {}) };
-    const client = await untilInterrupted(signal, PieClient.connect(url, credentialsFrom(flags, process.env), options)).catch((error: Error) => {
+    const client = await untilAborted(signal, PieClient.connect(url, credentialsFrom(flags, process.env), options)).catch((error: Error) => {
       if (error instanceof CliError) throw error;
       throw new CliError(error.message, error.name === 'PieTimeoutError' ? EXIT.unreachable : EXIT.failed);
     });
