@@ -1,10 +1,9 @@
 // Build step for the Node-only Flame entries: their emitted files take each rxjs value
 // from its own module (`rxjs/internal/...`, in rxjs 7's package exports) instead of the
 // `rxjs` index, which loads all of rxjs (about 220 modules, a third of `flame-pie-rx/flame`'s
-// import time). Files a browser can reach (the root entry's) get plain `rxjs/internal/...`
-// imports. Under every export condition those are the very files the index loads, so a
-// user's `rxjs` and the library's are one copy (`instanceof` holds). Types (.d.ts) keep
-// importing `rxjs`. The other ESM files import `#rxjs-flame`, `#rxjs-pie` or `#rxjs-shared`
+// import time). Those are the very files the index loads, so a user's `rxjs` and the
+// library's are one copy (`instanceof` holds). Types (.d.ts) keep importing `rxjs`. The ESM
+// files import `#rxjs-flame`, `#rxjs-pie` or `#rxjs-shared`
 // (by which entries reach them): the package's `imports` field maps these, under the
 // `node-addons` condition, to generated `rxjs-*-node.js` modules that `require` each value
 // (rxjs is CommonJS on Node; `require` skips what Node's ESM loader does for each CommonJS
@@ -37,19 +36,6 @@ const lookup = (modules, name, file) => {
   if (!found) throw new Error(`${file}: rxjs has no module for ${name}`);
   return found;
 };
-
-/** `import { a, b as c } from 'rxjs';` → one import per rxjs module (any bundler resolves these). */
-function rewriteEsmDeep(code, modules, file) {
-  return code.replace(/^import \{([^}]*)\} from 'rxjs';/gm, (_, names) => {
-    const byPath = new Map();
-    for (const name of names.split(',').map((n) => n.trim()).filter(Boolean)) {
-      const [imported, local = imported] = name.split(/\s+as\s+/);
-      const { path, inner } = lookup(modules, imported, file);
-      byPath.set(path, [...(byPath.get(path) ?? []), inner === local ? inner : `${inner} as ${local}`]);
-    }
-    return [...byPath].map(([path, specs]) => `import { ${specs.join(', ')} } from '${path}';`).join(' ');
-  });
-}
 
 function rxjsNodeModule(modules, used, entries = 'the Flame entries') {
   const lines = [...used].sort().map((name) => {
@@ -111,27 +97,21 @@ function graph(entries) {
 
 /**
  * Rewrites the files of `dir` (dist/esm or dist/cjs) reachable from the Flame entries and
- * not from the Pie browser entry. ESM files that a browser can also reach through the root
- * entry (`index.js`) get plain deep imports instead of the Node-only `rxjs-node.js`. Then
- * the Pie browser entry's files that `pie-node.js` reaches: `#rxjs` in ESM, deep requires
- * in CommonJS.
+ * not from the Pie browser entry (`#rxjs-flame` in ESM), then the Pie browser entry's files
+ * that `pie-node.js` reaches (`#rxjs-pie`, or `#rxjs-shared` if the Flame entries reach them
+ * too); deep requires in CommonJS. Each `#rxjs-*` is plain `rxjs` wherever Node's own
+ * loader is not the one resolving it, so files a browser reaches stay browser-safe.
  */
 export function deepImportRxjs(root, dir, format) {
   const modules = rxjsModules(root);
   const flame = graph(['flame.js', 'flame-cache.js'].map((entry) => join(dir, entry)));
   const pieBrowser = graph([join(dir, 'pie.js')]);
-  const rootEntry = graph([join(dir, 'index.js')]);
   const used = new Set();
   let rewritten = 0;
   for (const file of flame) {
     if (pieBrowser.has(file)) continue;
     const code = readFileSync(file, 'utf8');
-    const next =
-      format === 'cjs'
-        ? rewriteCjs(code, modules, file)
-        : rootEntry.has(file)
-          ? rewriteEsmDeep(code, modules, file)
-          : rewriteEsmConditional(code, modules, file, used, '#rxjs-flame');
+    const next = format === 'cjs' ? rewriteCjs(code, modules, file) : rewriteEsmConditional(code, modules, file, used, '#rxjs-flame');
     if (next !== code) {
       writeFileSync(file, next);
       rewritten++;
