@@ -2,6 +2,7 @@
 // client's process.cpuUsage(); it prints one `READY <json>` line and exits when its stdin closes.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { onCores, pinning } from './pinning.js';
 
 export interface ChildServer<T> {
   readonly info: T;
@@ -13,7 +14,8 @@ export interface ChildServer<T> {
 /** Runs `bench/<script>.js` (built next to this file) with a JSON config as its argument. */
 export async function startChild<T>(script: string, config: unknown): Promise<ChildServer<T>> {
   const path = fileURLToPath(new URL(`./${script}.js`, import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, [path, JSON.stringify(config)], {
+  const [command, args] = onCores(pinning().serverCpus, process.execPath, [path, JSON.stringify(config)]);
+  const child: ChildProcess = spawn(command, args, {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = lineReader(child);
