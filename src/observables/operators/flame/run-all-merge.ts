@@ -14,7 +14,9 @@ export function runAllInto<I, R>(
   concurrency: number,
   ordered: boolean,
 ): TeardownLogic {
-  const all = new Subscription();
+  // Inner subscriptions still running, in a Set: rxjs's `Subscription.remove` searches an
+  // array, which made each ending inner cost O(running) with thousands of watches open.
+  const inners = new Set<Subscription>();
   // Inputs waiting for a slot, oldest at `waitingHead` (compacted as it advances).
   let waiting: I[] = [];
   let waitingHead = 0;
@@ -66,7 +68,7 @@ export function runAllInto<I, R>(
     const end = (): void => {
       ended = true;
       running -= 1;
-      if (subscription) all.remove(subscription);
+      if (subscription) inners.delete(subscription);
       if (ordered) {
         slot.done = true;
         if (index === head) flush();
@@ -87,7 +89,7 @@ export function runAllInto<I, R>(
         complete: end,
       }),
     );
-    if (!ended && !stopped) all.add(subscription);
+    if (!ended && !stopped) inners.add(subscription);
   };
   const drain = (): void => {
     if (draining) return;
@@ -105,21 +107,21 @@ export function runAllInto<I, R>(
     maybeComplete();
   };
 
-  all.add(
-    source.subscribe({
-      next: (input) => {
-        waiting.push(input);
-        drain();
-      },
-      error: (error: unknown) => stop(error),
-      complete: () => {
-        sourceDone = true;
-        maybeComplete();
-      },
-    }),
-  );
+  const sourceSubscription = source.subscribe({
+    next: (input) => {
+      waiting.push(input);
+      drain();
+    },
+    error: (error: unknown) => stop(error),
+    complete: () => {
+      sourceDone = true;
+      maybeComplete();
+    },
+  });
   return () => {
     stopped = true;
-    all.unsubscribe();
+    sourceSubscription.unsubscribe();
+    for (const inner of inners) inner.unsubscribe();
+    inners.clear();
   };
 }
