@@ -8,9 +8,12 @@ import type { Task } from '../../model/flame/types.js';
  * - `maxKnownId`: the largest task id any reply or match showed. A task created by a
  *   request sent after that reply has a larger id (the server numbers tasks in order), so
  *   an attempt records it as its floor when it is sent.
- * - `claimed`: ids above some unresolved attempt's floor that belong to a known attempt;
- *   never matched twice. Cleared whenever no attempt is unresolved (every later floor is
- *   above them then).
+ * - `claimed`: ids that belong to a known attempt; never matched twice. An attempt only
+ *   matches ids above its floor, so ids at or below the lowest floor of the attempts still
+ *   open (`openFloor`) can be forgotten: they are, each time the set has doubled, and all
+ *   of them whenever no attempt is unresolved (every later floor is above them then).
+ *   Without that a `runAll` that always has a create in flight would keep every id it
+ *   ever created.
  */
 export class SessionCreateLedger {
   maxKnownId = 0n;
@@ -20,22 +23,46 @@ export class SessionCreateLedger {
   waiting: ((tasks: readonly Task[] | Error) => void)[] = [];
   /** Whether a ListTask is running for this session. */
   listing = false;
+  /** Floors of the attempts sent and not yet settled, with how many attempts hold each. */
+  readonly #floors = new Map<bigint, number>();
+  /** `claimed` is pruned when it reaches this size. */
+  #pruneAt = PRUNE_MIN;
 
   /** Records that `id` belongs to an attempt. */
   claim(id: string): void {
     this.claimed.add(id);
     const numeric = numericId(id);
     if (numeric > this.maxKnownId) this.maxKnownId = numeric;
+    if (this.claimed.size >= this.#pruneAt) this.#prune();
   }
 
-  begin(): bigint {
-    this.unresolved += 1;
-    return this.maxKnownId;
+  /** An attempt is sent: its floor (the largest id known now), held until `closeFloor`. */
+  openFloor(): bigint {
+    const floor = this.maxKnownId;
+    this.#floors.set(floor, (this.#floors.get(floor) ?? 0) + 1);
+    return floor;
+  }
+
+  /** The attempt that held `floor` no longer matches against it. */
+  closeFloor(floor: bigint): void {
+    const holders = this.#floors.get(floor);
+    if (holders === undefined) return;
+    if (holders <= 1) this.#floors.delete(floor);
+    else this.#floors.set(floor, holders - 1);
   }
 
   end(): void {
     this.unresolved -= 1;
     if (this.unresolved === 0) this.claimed.clear();
+  }
+
+  /** Forgets claimed ids at or below every open floor. */
+  #prune(): void {
+    let lowest: bigint | undefined;
+    for (const floor of this.#floors.keys()) if (lowest === undefined || floor < lowest) lowest = floor;
+    if (lowest === undefined) this.claimed.clear();
+    else for (const id of this.claimed) if (numericId(id) <= lowest) this.claimed.delete(id);
+    this.#pruneAt = Math.max(PRUNE_MIN, this.claimed.size * 2);
   }
 
   /**
@@ -59,6 +86,9 @@ export class SessionCreateLedger {
 }
 
 /** The ledgers of one channel, by session id (gone with the channel). */
+/** Below this many claimed ids nothing is pruned. */
+const PRUNE_MIN = 1024;
+
 const ledgers = new WeakMap<FlameChannel, Map<string, SessionCreateLedger>>();
 
 /**

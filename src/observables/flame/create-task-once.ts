@@ -57,11 +57,14 @@ export function createTaskOnce(
     let attempt = 0;
     let current: Unsubscribable | undefined;
     let resolved = false;
+    /** The floor of the latest send, held in the ledger until the attempt settles. */
+    let heldFloor: bigint | undefined;
     ledger.unresolved += 1;
 
     const resolve = (): void => {
       if (resolved) return;
       resolved = true;
+      if (heldFloor !== undefined) ledger.closeFloor(heldFloor);
       ledger.end();
     };
     const deliver = (task: Task): void => {
@@ -81,7 +84,9 @@ export function createTaskOnce(
     };
 
     const send = (): void => {
-      const floor = ledger.maxKnownId;
+      const floor = ledger.openFloor();
+      if (heldFloor !== undefined) ledger.closeFloor(heldFloor);
+      heldFloor = floor;
       track(createTask(context, sessionId, input, options.call).subscribe({
         next: (task) => {
           // Another attempt matched this task while its reply was on the way: both hold
