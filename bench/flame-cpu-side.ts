@@ -1,18 +1,18 @@
-// One side of the Flame CPU-per-task measure, in a process of its own (started by
-// flame-bench.ts): `node flame-cpu-side.js <endpoint> <raw|library> <tasks> <warm> <rounds>`.
-// It runs `warm` unmeasured runs, then `rounds` measured ones, each on a fresh session of
-// `tasks` tasks, and prints each measured run's client CPU per task (ms) and tasks/s as JSON.
-// A process per side: neither side's code, heap or collections count in the other's CPU,
-// and each is measured once its code is warm (the first runs of a process cost up to twice
-// a warm one; the library has more code to warm than the raw client).
+// One side of the Flame CPU-per-task measure, in a client process of its own, kept warm
+// between runs: `node flame-cpu-side.js <endpoint> <raw|library> <tasks>`. Each `run` line
+// on stdin makes one run (a fresh session of `tasks` tasks) and answers with one JSON line:
+// the run's client CPU per task (ms) and tasks/s. flame-bench.ts starts one process per
+// side and alternates their runs, so that both sides meet the machine in the same state.
+// A process per side: neither side's code, heap or collections count in the other's CPU.
+import { createInterface } from 'node:readline';
 import { firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
 import { FlameClient } from '../src/flame.js';
 import { DEFAULT_RUN_ALL_CONCURRENCY, runAll } from '../src/index.js';
 import { rawFlameClient, rawRun, rawSession, rawUnary } from './raw-flame-client.js';
 
-type Run = () => Promise<void>;
+type Measure = (run: () => Promise<void>) => Promise<void>;
 
-async function rawRound(endpoint: string, tasks: number, measure: (run: Run) => Promise<void>): Promise<void> {
+async function rawRound(endpoint: string, tasks: number, measure: Measure): Promise<void> {
   const client = rawFlameClient(endpoint);
   const sessionId = await rawSession(client, 'bench-noop');
   await measure(() => rawRun(client, sessionId, tasks, { kind: 'pipelined', creates: DEFAULT_RUN_ALL_CONCURRENCY }));
@@ -20,7 +20,7 @@ async function rawRound(endpoint: string, tasks: number, measure: (run: Run) => 
   client.close();
 }
 
-async function libraryRound(endpoint: string, tasks: number, measure: (run: Run) => Promise<void>): Promise<void> {
+async function libraryRound(endpoint: string, tasks: number, measure: Measure): Promise<void> {
   const client = FlameClient.connect({ endpoint });
   const session = await firstValueFrom(client.createSession({ application: 'bench-noop' }));
   const input = new TextEncoder().encode('x');
@@ -34,23 +34,21 @@ async function libraryRound(endpoint: string, tasks: number, measure: (run: Run)
 }
 
 async function main(): Promise<void> {
-  const [endpoint, side, tasksText, warmText, roundsText] = process.argv.slice(2);
-  if (endpoint === undefined || (side !== 'raw' && side !== 'library')) throw new Error('usage: flame-cpu-side.js <endpoint> <raw|library> <tasks> <warm> <rounds>');
+  const [endpoint, side, tasksText] = process.argv.slice(2);
+  if (endpoint === undefined || (side !== 'raw' && side !== 'library')) throw new Error('usage: flame-cpu-side.js <endpoint> <raw|library> <tasks>');
   const tasks = Number(tasksText);
   const round = side === 'raw' ? rawRound : libraryRound;
-  const figures: { cpuMsPerTask: number; tasksPerSec: number }[] = [];
-  for (let i = 0; i < Number(warmText) + Number(roundsText); i++) {
-    const measured = i >= Number(warmText);
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line !== 'run') continue;
     await round(endpoint, tasks, async (run) => {
       const start = process.cpuUsage();
       const began = process.hrtime.bigint();
       await run();
       const ms = Number(process.hrtime.bigint() - began) / 1e6;
       const used = process.cpuUsage(start);
-      if (measured) figures.push({ cpuMsPerTask: (used.user + used.system) / 1000 / tasks, tasksPerSec: (tasks / ms) * 1000 });
+      process.stdout.write(`${JSON.stringify({ cpuMsPerTask: (used.user + used.system) / 1000 / tasks, tasksPerSec: (tasks / ms) * 1000 })}\n`);
     });
   }
-  process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
 main().then(
