@@ -2,11 +2,10 @@ import { Observable, defer, last, map } from 'rxjs';
 import { CodecError } from '../../model/flame/errors.js';
 import { TaskCodec, bytesCodec } from '../../model/flame/codec.js';
 import { type Task, type TaskState, isTerminalTaskState } from '../../model/flame/types.js';
-import { admittedOnce } from '../operators/flame/admission.js';
-import { followCreated } from '../operators/flame/follow-created.js';
 import { taskFailureMessage } from '../operators/flame/task-failure.js';
 import { taskOutput } from '../operators/flame/task-output.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
+import { createThenFollow } from './create-then-follow.js';
 import { createTaskOnce } from './create-task-once.js';
 import { type CreateTaskOptions, createTask } from './tasks.js';
 import { WatchTaskOptions, watchTask } from './watch-task.js';
@@ -74,19 +73,17 @@ export function runTask(
           ...(watchOptions.scheduler ? { scheduler: watchOptions.scheduler } : {}),
           ...(watchOptions.random ? { random: watchOptions.random } : {}),
         });
-  // admittedOnce: inside `runAll`, the slot is free again once the task exists.
-  return admittedOnce(created$).pipe(
-    followCreated(
-      (created) =>
-        // A task found by reconciliation may already have ended: the watch then emits it
-        // once (with its events) in place of the created task, and nothing is emitted twice.
-        isTerminalTaskState(created.state)
-          ? watchTask(context, sessionId, created.id, watchOptions)
-          : watchTask(context, sessionId, created.id, { ...watchOptions, seenState: created.state, reconcileAtStart: false }),
-      (created) => !isTerminalTaskState(created.state),
-    ),
-    abortable(signal),
-  );
+  // Inside `runAll`, the slot is free again once the task exists (see `admittedOnce`).
+  return createThenFollow(
+    created$,
+    (created) =>
+      // A task found by reconciliation may already have ended: the watch then emits it
+      // once (with its events) in place of the created task, and nothing is emitted twice.
+      isTerminalTaskState(created.state)
+        ? watchTask(context, sessionId, created.id, watchOptions)
+        : watchTask(context, sessionId, created.id, { ...watchOptions, seenState: created.state, reconcileAtStart: false }),
+    (created) => !isTerminalTaskState(created.state),
+  ).pipe(abortable(signal));
 }
 
 /** Encodes an input with its codec; without one, only bytes (or nothing) are accepted. */

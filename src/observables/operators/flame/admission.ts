@@ -71,6 +71,21 @@ export function withAdmission<T>(admission: Admission, subscribe: () => T): T {
 }
 
 /**
+ * Claims the `runAll` slot being subscribed right now, if any, as `admittedOnce` does; the
+ * returned function releases it (idempotent; a no-op outside `runAll`).
+ *
+ * @example
+ * ```ts
+ * import { claimAdmission } from './admission.js'; // internal to the Flame operators
+ * const release = claimAdmission();
+ * release(); // the slot admits the next input
+ * ```
+ */
+export function claimAdmission(): () => void {
+  return current === undefined ? noop : current.claim();
+}
+
+/**
  * `source`, which claims the `runAll` slot it is subscribed in (if any) until its first
  * notification or its teardown: a task submission wraps its CreateTask in it, so that
  * `runAll` admits the next input once the task exists rather than once it has finished.
