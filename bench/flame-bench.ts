@@ -203,7 +203,8 @@ export async function flameBench(): Promise<BenchLine[]> {
 
   const fast = await startChild<{ endpoint: string }>('flame-server', { paced: false, latencyMs: 0 } satisfies FlameServerConfig);
   const cpu = await cpuPerTask(fast.info.endpoint);
-  const cpuRatio = median(cpu.library.map((f) => f.cpuMsPerTask)) / median(cpu.raw.map((f) => f.cpuMsPerTask));
+  const libraryCpu = median(cpu.library.map((f) => f.cpuMsPerTask));
+  const cpuRatio = libraryCpu / median(cpu.raw.map((f) => f.cpuMsPerTask));
   const cell = (runs: readonly SideFigures[]) =>
     `${spread(runs.map((f) => f.cpuMsPerTask), 3)} ms (${median(runs.map((f) => f.tasksPerSec)).toFixed(0)} tasks/s)`;
   const paired = cpu.library.map((f, i) => f.cpuMsPerTask / cpu.raw[i]!.cpuMsPerTask);
@@ -213,7 +214,7 @@ export async function flameBench(): Promise<BenchLine[]> {
     library: cell(cpu.library),
     ratio: `${cpuRatio.toFixed(2)} (paired runs ${Math.min(...paired).toFixed(2)}–${Math.max(...paired).toFixed(2)}, their median ${median(paired).toFixed(2)})`,
     goal: '<= 1.10 and <= 0.8 ms',
-    met: cpuRatio <= 1.1 && median(cpu.library.map((f) => f.cpuMsPerTask)) <= 0.8,
+    met: cpuRatio <= 1.1 && libraryCpu <= 0.8,
   });
 
   const rawHeap = await rawHeapPerWatch(fast.info.endpoint);

@@ -34,14 +34,14 @@ function hasTaskset(): boolean {
 export function pinning(): Pinning {
   if (decided) return decided;
   const inherited = process.env[PINNED_ENV];
-  const cores = Number(process.env['BENCH_CORES'] ?? availableParallelism());
+  const cores = availableParallelism();
   if (inherited !== undefined) {
     const [clientCpus, serverCpus] = inherited.split('/') as [string, string];
     decided = { clientCpus, serverCpus, description: `client started on core ${clientCpus}, servers on core ${serverCpus} (taskset -c)` };
   } else if (process.env['BENCH_PIN'] === '0') {
     decided = { clientCpus: undefined, serverCpus: undefined, description: 'not pinned (BENCH_PIN=0)' };
   } else if (process.platform !== 'linux' || cores < 2 || !hasTaskset()) {
-    decided = { clientCpus: undefined, serverCpus: undefined, description: `not pinned (${process.platform}, ${cores} cores, taskset: ${hasTaskset()})` };
+    decided = { clientCpus: undefined, serverCpus: undefined, description: `not pinned (${process.platform}, ${cores} cores, taskset needed)` };
   } else {
     decided = { clientCpus: '0', serverCpus: cores === 2 ? '1' : `1-${cores - 1}`, description: '' };
   }

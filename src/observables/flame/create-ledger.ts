@@ -85,10 +85,10 @@ export class SessionCreateLedger {
   }
 }
 
-/** The ledgers of one channel, by session id (gone with the channel). */
 /** Below this many claimed ids nothing is pruned. */
 const PRUNE_MIN = 1024;
 
+/** The ledgers of one channel, by session id (gone with the channel). */
 const ledgers = new WeakMap<FlameChannel, Map<string, SessionCreateLedger>>();
 
 /**
