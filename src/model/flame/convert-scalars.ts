@@ -156,10 +156,20 @@ export function numberFromInt64(value: bigint, field: string, options: { unsigne
  * ```
  */
 export function dateFromEpochMs(value: bigint, field: string): Date {
-  if (value > MAX_DATE_MS || value < -MAX_DATE_MS) {
-    throw new FlameDecodeError(field, `${value} ms is outside the range of a Date`);
-  }
+  if (!isEpochMsDate(value)) throw new FlameDecodeError(field, `${value} ms is outside the range of a Date`);
   return new Date(Number(value));
+}
+
+/**
+ * Whether epoch milliseconds from the wire fit in a Date.
+ *
+ * @example
+ * ```ts
+ * isEpochMsDate(8_640_000_000_000_001n); // => false
+ * ```
+ */
+export function isEpochMsDate(value: bigint): boolean {
+  return value <= MAX_DATE_MS && value >= -MAX_DATE_MS;
 }
 
 /**

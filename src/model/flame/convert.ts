@@ -12,6 +12,7 @@ import {
   bytesToProto,
   dateFromEpochMs,
   epochMsFromDate,
+  isEpochMsDate,
   required,
   sessionStates,
   taskStates,
@@ -33,11 +34,26 @@ export { resreqFromProto, resreqToProto } from './convert-resreq.js';
  * ```
  */
 export function eventFromProto(proto: ProtoEvent, field = 'Event'): FlameEvent {
-  return {
-    code: proto.code,
-    ...(proto.message === undefined ? {} : { message: proto.message }),
-    creationTime: dateFromEpochMs(proto.creationTime, `${field}.creationTime`),
-  };
+  // Built field by field, without spread objects: every watched task converts its events.
+  const event: FlameEvent = { code: proto.code } as FlameEvent;
+  if (proto.message !== undefined) event.message = proto.message;
+  event.creationTime = dateFromEpochMs(proto.creationTime, `${field}.creationTime`);
+  return event;
+}
+
+/** A task's events; the field path of an event is only spelled out when it is wrong. */
+function eventsFromProto(events: readonly ProtoEvent[]): FlameEvent[] {
+  const out = new Array<FlameEvent>(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const proto = events[i]!;
+    const event: FlameEvent = { code: proto.code } as FlameEvent;
+    if (proto.message !== undefined) event.message = proto.message;
+    event.creationTime = isEpochMsDate(proto.creationTime)
+      ? new Date(Number(proto.creationTime))
+      : dateFromEpochMs(proto.creationTime, `Task.status.events[${i}].creationTime`);
+    out[i] = event;
+  }
+  return out;
 }
 
 /**
@@ -68,21 +84,18 @@ export function taskFromProto(proto: ProtoTask): Task {
   const metadata = required(proto.metadata, 'Task.metadata');
   const spec = required(proto.spec, 'Task.spec');
   const status = required(proto.status, 'Task.status');
+  // Built field by field in the order of `Task`, without spread objects: every message of
+  // every watch goes through here.
+  const task: Task = { id: metadata.id, sessionId: spec.sessionId, state: taskStates.fromProto(status.state, 'Task.status.state') } as Task;
   const input = bytesFromProto(spec.input);
+  if (input !== undefined) task.input = input;
   const output = bytesFromProto(spec.output);
-  return {
-    id: metadata.id,
-    sessionId: spec.sessionId,
-    state: taskStates.fromProto(status.state, 'Task.status.state'),
-    ...(input === undefined ? {} : { input }),
-    ...(output === undefined ? {} : { output }),
-    creationTime: dateFromEpochMs(status.creationTime, 'Task.status.creationTime'),
-    ...(status.completionTime === undefined
-      ? {}
-      : { completionTime: dateFromEpochMs(status.completionTime, 'Task.status.completionTime') }),
-    events: status.events.map((e, i) => eventFromProto(e, `Task.status.events[${i}]`)),
-    ...(spec.affinity === undefined || spec.affinity.length === 0 ? {} : { affinity: spec.affinity.map(plainBytes) }),
-  };
+  if (output !== undefined) task.output = output;
+  task.creationTime = dateFromEpochMs(status.creationTime, 'Task.status.creationTime');
+  if (status.completionTime !== undefined) task.completionTime = dateFromEpochMs(status.completionTime, 'Task.status.completionTime');
+  task.events = status.events.length === 0 ? [] : eventsFromProto(status.events);
+  if (spec.affinity !== undefined && spec.affinity.length > 0) task.affinity = spec.affinity.map(plainBytes);
+  return task;
 }
 
 /** Wire bytes as a plain Uint8Array view (no copy), empty kept as empty. */

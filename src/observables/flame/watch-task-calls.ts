@@ -45,9 +45,13 @@ export class Step implements Unsubscribable {
   unsubscribe(): void {
     if (this.#closed) return;
     this.#closed = true;
-    const members = [this.#first, this.#second, this.#timer];
+    const first = this.#first;
+    const second = this.#second;
+    const timer = this.#timer;
     this.#first = this.#second = this.#timer = undefined;
-    for (const member of members) member?.unsubscribe();
+    first?.unsubscribe();
+    second?.unsubscribe();
+    timer?.unsubscribe();
   }
 }
 

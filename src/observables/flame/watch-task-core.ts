@@ -5,6 +5,7 @@ import { ShouldRetry, retryTransient } from '../../transport/should-retry.js';
 import { taskFailureMessage } from '../operators/flame/task-failure.js';
 import { TaskWatchGaveUpError } from './task-watch-gave-up-error.js';
 import { CallRole, Step, TaskCall, TaskCallOwner } from './watch-task-calls.js';
+import { afterThisTurn } from './drain-later.js';
 
 /** What `watchTaskWith` is built from: the two calls and how to back off between them. */
 export interface WatchTaskCoreOptions {
@@ -212,8 +213,18 @@ class TaskWatch implements Unsubscribable, TaskCallOwner {
       old.unsubscribe();
       return;
     }
-    const draining = (this.#draining ??= new Set());
-    draining.add(old);
+    (this.#draining ??= new Set()).add(old);
+    const scheduler = this.options.scheduler ?? asyncScheduler;
+    // In real time, the bound is only set on calls still running a turn later: a stream
+    // ends right after its terminal message, and most would set a timer only to clear it.
+    if (scheduler === asyncScheduler) afterThisTurn(this, old);
+    else this.boundDrain(old);
+  }
+
+  /** Sets the drain bound of a retired step whose calls still run (see `afterThisTurn`). */
+  boundDrain(old: Step): void {
+    const draining = this.#draining;
+    if (!draining?.has(old)) return; // its calls have ended, or the watch was unsubscribed
     old.setTimer(
       (this.options.scheduler ?? asyncScheduler).schedule(() => {
         draining.delete(old);
