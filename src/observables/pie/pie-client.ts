@@ -45,7 +45,8 @@ import {
   checkProgram,
 } from './programs/programs.js';
 import { reattachProcesses, reattachWorkflows } from './processes/reattach-runner.js';
-import { okResult, responseError } from './connection/responses.js';
+import { okResult } from './connection/responses.js';
+import { PingSink } from './connection/ping-sink.js';
 import { toPausingAsyncIterable } from './processes/pausing-async-iterable.js';
 import type { BoundedAsyncIterable, ToAsyncIterableOptions } from './processes/to-async-iterable.js';
 import { type PieWorkflow, WorkflowEntry, submitWorkflow } from './workflows/workflow.js';
@@ -261,18 +262,9 @@ export class PieClient {
    * ```
    */
   ping(options: AbortOptions = {}): Observable<number> {
-    // One Observable instead of defer + okResult + map: ping is the latency probe.
-    const ping$ = new Observable<number>((subscriber) => {
-      const start = this.scheduler.now();
-      return this.connection.request(PING).subscribe({
-        next: (response) => {
-          if (response.ok) subscriber.next(this.scheduler.now() - start);
-          else subscriber.error(responseError('ping', response.result));
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-    });
+    // One Observable and one small sink, instead of defer + okResult + map or an inner
+    // request Observable: ping is the latency probe.
+    const ping$ = new Observable<number>((subscriber) => this.connection.requestTo(new PingSink(subscriber, this.scheduler), PING));
     return ping$.pipe(abortable(options.signal));
   }
 

@@ -38,7 +38,7 @@ import { exchange } from './request-exchange.js';
 import { RequestDeadlines } from './request-deadlines.js';
 import { RequestTable } from './request-table.js';
 import { requestTimeout } from './request-timeout.js';
-import { SingleFrameRequestContext, singleFrameRequest } from './single-frame-request.js';
+import { type RequestSink, SingleFrameRequestContext, singleFrameRequest, startSingleFrameRequest } from './single-frame-request.js';
 import { pieSession } from './session.js';
 import { PushMulticast } from './push-multicast.js';
 import type { SocketEvent } from './socket-events.js';
@@ -152,6 +152,22 @@ export class PieConnection {
    */
   request(message: PieRequestMessage, options?: PieRequestOptions): Observable<PieResponse> {
     return singleFrameRequest(this.single, message, options?.timeoutMs ?? this.options.requestTimeoutMs);
+  }
+
+  /**
+   * `request` without an Observable of its own, for code that is inside one already: starts
+   * at once, reports the response (then `complete`) or the error to `sink` (a `Subscriber`
+   * is one), and returns the teardown that forgets the request. Same errors as `request`.
+   *
+   * @example
+   * ```ts
+   * const ping$ = new Observable<boolean>((subscriber) =>
+   *   connection.requestTo({ next: (r) => subscriber.next(r.ok), error: (e) => subscriber.error(e),
+   *     complete: () => subscriber.complete(), get closed() { return subscriber.closed; } }, { type: 'ping' }));
+   * ```
+   */
+  requestTo(sink: RequestSink, message: PieRequestMessage, options?: PieRequestOptions): () => void {
+    return startSingleFrameRequest(this.single, message, options?.timeoutMs ?? this.options.requestTimeoutMs, sink);
   }
 
   /**

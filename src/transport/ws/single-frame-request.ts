@@ -48,65 +48,96 @@ export function singleFrameRequest(
   timeoutMs: number,
   onFrameSent?: (index: number) => void,
 ): Observable<PieResponse> {
-  return new Observable<PieResponse>((subscriber) => {
-    checkTimeout(timeoutMs, 'timeoutMs');
-    const message = context.shape ? context.shape(given) : given;
-    const { table } = context;
-    let id = 0; // ids start at 1: 0 means "not registered"
-    let deadline: Deadline | undefined;
-    let waiting: Subscription | undefined;
-    let queued: Subscription | undefined;
+  return new Observable<PieResponse>((subscriber) => startSingleFrameRequest(context, given, timeoutMs, subscriber, onFrameSent));
+}
 
-    const respond = (response: PieResponse): void => {
-      id = 0;
-      deadline?.unsubscribe();
-      subscriber.next(response);
-      subscriber.complete();
-    };
-    const fail = (error: Error): void => subscriber.error(error);
+/**
+ * Where a request started by `startSingleFrameRequest` reports: a `Subscriber` is one. It
+ * gets at most one response then `complete`, or one error; `closed` tells the start that
+ * its receiver already went away.
+ */
+export interface RequestSink {
+  next(response: PieResponse): void;
+  error(error: unknown): void;
+  complete(): void;
+  readonly closed: boolean;
+}
 
-    const start = (socket: WebSocketLike): void => {
-      if (socket.bufferedAmount > (context.highWaterMarkBytes ?? DEFAULT_HIGH_WATER_MARK)) {
-        queued = exchange({
-          table,
-          sink: socket,
-          messages: [message],
-          request: message.type,
-          scheduler: context.scheduler,
-          ...(context.highWaterMarkBytes !== undefined ? { highWaterMarkBytes: context.highWaterMarkBytes } : {}),
-          ...(onFrameSent ? { onFrameSent } : {}),
-        }).subscribe({ next: respond, error: fail });
-        return;
-      }
-      id = table.register({ request: message.type, onResponse: respond, onError: fail });
-      try {
-        socket.send(encodeRequest(message, id));
-        onFrameSent?.(0);
-      } catch (error) {
-        table.forget(id);
-        id = 0;
-        subscriber.error(new PieConnectionLostError(`could not send ${message.type}`, { cause: error }));
-      }
-    };
+/**
+ * `singleFrameRequest` without its Observable: starts the request at once, reports to
+ * `sink`, and returns the teardown that forgets it (for callers that are an Observable
+ * already, such as `PieClient.ping`).
+ *
+ * @example
+ * ```ts
+ * const stop = startSingleFrameRequest(context, { type: 'ping' }, 5_000, sink);
+ * stop(); // cancels: the id is forgotten
+ * ```
+ */
+export function startSingleFrameRequest(
+  context: SingleFrameRequestContext,
+  given: PieRequestMessage,
+  timeoutMs: number,
+  sink: RequestSink,
+  onFrameSent?: (index: number) => void,
+): () => void {
+  checkTimeout(timeoutMs, 'timeoutMs');
+  const message = context.shape ? context.shape(given) : given;
+  const { table } = context;
+  let id = 0; // ids start at 1: 0 means "not registered"
+  let deadline: Deadline | undefined;
+  let waiting: Subscription | undefined;
+  let queued: Subscription | undefined;
 
-    const socket = context.readySocket();
-    if (socket) start(socket);
-    else waiting = context.whenReady().subscribe({ next: start, error: fail });
-    const release = (): void => {
-      waiting?.unsubscribe();
-      queued?.unsubscribe();
-      deadline?.unsubscribe();
-      if (id !== 0) table.forget(id);
-      id = 0;
-    };
-    if (!subscriber.closed) {
-      deadline = context.deadlines.start(timeoutMs, () => {
-        deadline = undefined;
-        // Like `requestTimeout`: the request is forgotten before the error is delivered.
-        release();
-        subscriber.error(new PieTimeoutError({ request: message.type, timeoutMs }));
-      });
+  const respond = (response: PieResponse): void => {
+    id = 0;
+    deadline?.unsubscribe();
+    sink.next(response);
+    sink.complete();
+  };
+  const fail = (error: Error): void => sink.error(error);
+
+  const start = (socket: WebSocketLike): void => {
+    if (socket.bufferedAmount > (context.highWaterMarkBytes ?? DEFAULT_HIGH_WATER_MARK)) {
+      queued = exchange({
+        table,
+        sink: socket,
+        messages: [message],
+        request: message.type,
+        scheduler: context.scheduler,
+        ...(context.highWaterMarkBytes !== undefined ? { highWaterMarkBytes: context.highWaterMarkBytes } : {}),
+        ...(onFrameSent ? { onFrameSent } : {}),
+      }).subscribe({ next: respond, error: fail });
+      return;
     }
-    return release;
-  });
+    id = table.register({ request: message.type, onResponse: respond, onError: fail });
+    try {
+      socket.send(encodeRequest(message, id));
+      onFrameSent?.(0);
+    } catch (error) {
+      table.forget(id);
+      id = 0;
+      sink.error(new PieConnectionLostError(`could not send ${message.type}`, { cause: error }));
+    }
+  };
+
+  const socket = context.readySocket();
+  if (socket) start(socket);
+  else waiting = context.whenReady().subscribe({ next: start, error: fail });
+  const release = (): void => {
+    waiting?.unsubscribe();
+    queued?.unsubscribe();
+    deadline?.unsubscribe();
+    if (id !== 0) table.forget(id);
+    id = 0;
+  };
+  if (!sink.closed) {
+    deadline = context.deadlines.start(timeoutMs, () => {
+      deadline = undefined;
+      // Like `requestTimeout`: the request is forgotten before the error is delivered.
+      release();
+      sink.error(new PieTimeoutError({ request: message.type, timeoutMs }));
+    });
+  }
+  return release;
 }
