@@ -9,6 +9,7 @@ import type {
   PieResponse,
   PieServerMessage,
 } from './messages.js';
+import { ProcessEventReader } from './process-event-reader.js';
 
 /**
  * The largest `corr_id` the engine accepts (u32); 2^32 or more fails to decode (spec 1.4).
@@ -30,6 +31,9 @@ const encoder = new Encoder({ ignoreUndefined: true, useBigInt64: true });
 // One reused decoder (the top-level `decode` builds a new one per call); it clones itself
 // if a decode is ever re-entered.
 const decoder = new Decoder();
+// Process events (most frames by far) are read straight from their bytes when they have
+// the usual layout; everything else goes through `decoder`.
+const processEvents = new ProcessEventReader();
 
 /**
  * Encodes a client message as one MessagePack map with `type` first, then `corr_id` (when
@@ -78,6 +82,8 @@ export function encodeRequest(message: PieRequestMessage, corrId: number): Uint8
  * ```
  */
 export function decodeServerFrame(bytes: Uint8Array): PieServerMessage {
+  const event = processEvents.read(bytes);
+  if (event) return event;
   let value: unknown;
   try {
     value = decoder.decode(bytes);
