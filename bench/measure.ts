@@ -57,12 +57,23 @@ export function median(values: readonly number[]): number {
 /** Rounds per measure: baseline and library alternate, the median of each is reported. */
 export const ROUNDS = 5;
 
-/** One timed run: wall time and this process's CPU (user + system) over it. */
-export async function timedWithCpu<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number; cpuMs: number }> {
+/** One timed run: wall time and this process's CPU (user + system, and system apart) over it, with its page faults and context switches. */
+export async function timedWithCpu<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; ms: number; cpuMs: number; systemMs: number; pageFaults: number; switches: number }> {
   const cpu = process.cpuUsage();
+  const before = process.resourceUsage();
   const { result, ms } = await timed(fn);
   const used = process.cpuUsage(cpu);
-  return { result, ms, cpuMs: (used.user + used.system) / 1000 };
+  const after = process.resourceUsage();
+  return {
+    result,
+    ms,
+    cpuMs: (used.user + used.system) / 1000,
+    systemMs: used.system / 1000,
+    pageFaults: after.minorPageFault - before.minorPageFault,
+    switches: after.voluntaryContextSwitches - before.voluntaryContextSwitches + after.involuntaryContextSwitches - before.involuntaryContextSwitches,
+  };
 }
 
 /** A figure with fixed decimals. */

@@ -25,12 +25,20 @@ const perEvent = (cpuMs: number, events: number) => (cpuMs * 1000) / events;
 interface EventFigures {
   eventsPerSec: number;
   cpuUsPerEvent: number;
+  /** The system-call part of cpuUsPerEvent (progress lines only: tells socket reads from work). */
+  sysUsPerEvent: number;
+  /** Minor page faults and context switches per 1,000 events (progress lines only). */
+  faultsPerK: number;
+  switchesPerK: number;
   manyEventsPerSec: number;
   manyCpuUsPerEvent: number;
+  manySysUsPerEvent: number;
 }
 
 interface PingFigures {
   cpuUsPerPing: number;
+  /** The system-call part of cpuUsPerPing (progress lines only). */
+  sysUsPerPing: number;
   rttMs: number;
 }
 
@@ -94,8 +102,12 @@ async function eventsRound(connect: () => Promise<PieSide>): Promise<EventFigure
   return {
     eventsPerSec: (one.result / one.ms) * 1000,
     cpuUsPerEvent: perEvent(one.cpuMs, one.result),
+    sysUsPerEvent: perEvent(one.systemMs, one.result),
+    faultsPerK: (one.pageFaults * 1000) / one.result,
+    switchesPerK: (one.switches * 1000) / one.result,
     manyEventsPerSec: (many.result / many.ms) * 1000,
     manyCpuUsPerEvent: perEvent(many.cpuMs, many.result),
+    manySysUsPerEvent: perEvent(many.systemMs, many.result),
   };
 }
 
@@ -109,7 +121,7 @@ async function pingRound(side: PieSide): Promise<PingFigures> {
   const pings = await timedWithCpu(async () => {
     for (let i = 0; i < PINGS; i++) await side.ping();
   });
-  return { cpuUsPerPing: (pings.cpuMs * 1000) / PINGS, rttMs: pings.ms / PINGS };
+  return { cpuUsPerPing: (pings.cpuMs * 1000) / PINGS, sysUsPerPing: (pings.systemMs * 1000) / PINGS, rttMs: pings.ms / PINGS };
 }
 
 /** Runs `round` for every side, rotating which goes first, `rounds` times. */
