@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // The real-engine tier (test/real-engine/**) needs a running engine: PIE_ENGINE_URL.
@@ -11,6 +12,11 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: on a 2-core CI machine, one worker
+    // and the whole suite in series (about 5 min 15 s a Node line). Most files wait on sockets
+    // and timers, so two workers there take about 3 min with the same results.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    minWorkers: 1,
     setupFiles: ['test/setup/node-services.ts'],
   },
 });
