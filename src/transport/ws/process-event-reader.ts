@@ -14,6 +14,11 @@ const TEXT_DECODER_THRESHOLD = 200;
 const textDecoder = new TextDecoder();
 /** Up to this many bytes, a string is built one ASCII character at a time (tokens, ids). */
 const SHORT = 48;
+/**
+ * The shortest frame this reader can return: the map's header, the four keys and the type
+ * with their headers, and three strings of one byte each (an empty one goes the general way).
+ */
+const SHORTEST_FRAME = 1 + [KEY_TYPE, KEY_PROCESS_ID, KEY_EVENT, KEY_VALUE, PROCESS_EVENT].reduce((sum, key) => sum + 1 + key.length, 0) + 3 * 2;
 
 /**
  * Reads the frame a process stream is made of, `{ type: 'process_event', process_id, event,
@@ -37,7 +42,7 @@ export class ProcessEventReader {
   private end = 0;
 
   read(bytes: Uint8Array): PieProcessEventFrame | undefined {
-    if (bytes.length < 40 || bytes[0] !== FIXMAP_4) return undefined;
+    if (bytes.length < SHORTEST_FRAME || bytes[0] !== FIXMAP_4) return undefined;
     this.at = 1;
     let process_id: string | undefined;
     let event: string | undefined;
@@ -107,7 +112,8 @@ export class ProcessEventReader {
   }
 
   private processId(bytes: Uint8Array): string {
-    if (this.is(bytes, this.idBytes) && this.id !== '') return this.id;
+    // Before the first id, idBytes is empty and matches only an empty id, which stays ''.
+    if (this.is(bytes, this.idBytes)) return this.id;
     const id = this.text(bytes);
     if (id !== '') {
       this.idBytes = bytes.slice(this.start, this.end);
