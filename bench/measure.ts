@@ -61,16 +61,17 @@ export const ROUNDS = 5;
 export async function timedWithCpu<T>(
   fn: () => Promise<T>,
 ): Promise<{ result: T; ms: number; cpuMs: number; systemMs: number; pageFaults: number; switches: number }> {
-  const cpu = process.cpuUsage();
+  // One getrusage per end: resourceUsage has the CPU times (µs) that cpuUsage reports.
   const before = process.resourceUsage();
   const { result, ms } = await timed(fn);
-  const used = process.cpuUsage(cpu);
   const after = process.resourceUsage();
+  const user = after.userCPUTime - before.userCPUTime;
+  const system = after.systemCPUTime - before.systemCPUTime;
   return {
     result,
     ms,
-    cpuMs: (used.user + used.system) / 1000,
-    systemMs: used.system / 1000,
+    cpuMs: (user + system) / 1000,
+    systemMs: system / 1000,
     pageFaults: after.minorPageFault - before.minorPageFault,
     switches: after.voluntaryContextSwitches - before.voluntaryContextSwitches + after.involuntaryContextSwitches - before.involuntaryContextSwitches,
   };
