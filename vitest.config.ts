@@ -13,8 +13,9 @@ export default defineConfig({
     hookTimeout: 20_000,
     pool: 'forks',
     // Vitest's default is one worker fewer than the cores: on a 2-core CI machine, one worker
-    // and the whole suite in series (about 5 min 15 s a Node line). Most files wait on sockets
-    // and timers, so two workers there take about 3 min with the same results.
+    // and the whole suite in series (5 min 15 s to 6 min 30 s a Node line). Most files wait on
+    // sockets and timers, so two workers there take about 4 min 20 s (2 min 20 s with
+    // --no-isolate, as scripts/ci-node-matrix.sh runs it) with the same results.
     maxWorkers: Math.max(2, availableParallelism() - 1),
     minWorkers: 1,
     setupFiles: ['test/setup/node-services.ts'],
