@@ -111,8 +111,8 @@ export function grpcServerStream<Req, Res, T>(
 
 /**
  * One open stream and the subscriber it feeds; also the subscription's teardown. Its
- * stream listeners are shared functions that find it through `openStreams` (a stream
- * holds no per-call closures: many watches stay open at once).
+ * stream listeners are shared functions that find it under the `OPEN_STREAM` key of the
+ * stream (a stream holds no per-call closures: many watches stay open at once).
  */
 class OpenStream<M, T> implements Unsubscribable {
   #finished = false;
@@ -124,7 +124,7 @@ class OpenStream<M, T> implements Unsubscribable {
     private readonly rpcName: string,
     private readonly project: (message: M) => T,
   ) {
-    openStreams.set(stream, this as OpenStream<unknown, unknown>);
+    (stream as unknown as Keyed)[OPEN_STREAM] = this as OpenStream<unknown, unknown>;
     stream.on('data', onStreamData);
     channel.trackCall(stream);
     // grpc-js emits 'error' (non-OK status) before 'end', so an errored stream never completes.
@@ -183,16 +183,24 @@ class OpenStream<M, T> implements Unsubscribable {
   }
 }
 
-/** The `OpenStream` of each stream, for the shared listeners (gone with the stream). */
-const openStreams = new WeakMap<object, OpenStream<unknown, unknown>>();
+/**
+ * Where a stream holds its `OpenStream`, for the shared listeners. A property of the
+ * stream rather than a WeakMap entry: an entry per stream costs a hash lookup per message
+ * and ephemeron work in every collection while the stream is young (measured with
+ * `perf` on 2,000-task runs, see docs/benchmarks.md).
+ */
+const OPEN_STREAM = Symbol('flame-pie-rx.openStream');
+interface Keyed {
+  [OPEN_STREAM]?: OpenStream<unknown, unknown>;
+}
 
 // EventEmitter listeners run with `this` bound to the emitting stream.
-function onStreamData(this: object, message: unknown): void {
-  openStreams.get(this)?.message(message);
+function onStreamData(this: Keyed, message: unknown): void {
+  this[OPEN_STREAM]?.message(message);
 }
-function onStreamError(this: object, error: ServiceError): void {
-  openStreams.get(this)?.failed(error);
+function onStreamError(this: Keyed, error: ServiceError): void {
+  this[OPEN_STREAM]?.failed(error);
 }
-function onStreamEnd(this: object): void {
-  openStreams.get(this)?.ended();
+function onStreamEnd(this: Keyed): void {
+  this[OPEN_STREAM]?.ended();
 }
