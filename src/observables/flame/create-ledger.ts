@@ -16,7 +16,7 @@ import type { Task } from '../../model/flame/types.js';
  *   ever created.
  */
 export class SessionCreateLedger {
-  maxKnownId = 0n;
+  maxKnownId: TaskNumber = '0';
   readonly claimed = new Set<string>();
   unresolved = 0;
   /** Reconciliations waiting for the next ListTask, oldest first. */
@@ -24,27 +24,27 @@ export class SessionCreateLedger {
   /** Whether a ListTask is running for this session. */
   listing = false;
   /** Floors of the attempts sent and not yet settled, with how many attempts hold each. */
-  readonly #floors = new Map<bigint, number>();
+  readonly #floors = new Map<TaskNumber, number>();
   /** `claimed` is pruned when it reaches this size. */
   #pruneAt = PRUNE_MIN;
 
   /** Records that `id` belongs to an attempt. */
   claim(id: string): void {
     this.claimed.add(id);
-    const numeric = numericId(id);
-    if (numeric > this.maxKnownId) this.maxKnownId = numeric;
+    const numeric = taskNumber(id);
+    if (compareTaskNumbers(numeric, this.maxKnownId) > 0) this.maxKnownId = numeric;
     if (this.claimed.size >= this.#pruneAt) this.#prune();
   }
 
   /** An attempt is sent: its floor (the largest id known now), held until `closeFloor`. */
-  openFloor(): bigint {
+  openFloor(): TaskNumber {
     const floor = this.maxKnownId;
     this.#floors.set(floor, (this.#floors.get(floor) ?? 0) + 1);
     return floor;
   }
 
   /** The attempt that held `floor` no longer matches against it. */
-  closeFloor(floor: bigint): void {
+  closeFloor(floor: TaskNumber): void {
     const holders = this.#floors.get(floor);
     if (holders === undefined) return;
     if (holders <= 1) this.#floors.delete(floor);
@@ -58,10 +58,10 @@ export class SessionCreateLedger {
 
   /** Forgets claimed ids at or below every open floor. */
   #prune(): void {
-    let lowest: bigint | undefined;
-    for (const floor of this.#floors.keys()) if (lowest === undefined || floor < lowest) lowest = floor;
+    let lowest: TaskNumber | undefined;
+    for (const floor of this.#floors.keys()) if (lowest === undefined || compareTaskNumbers(floor, lowest) < 0) lowest = floor;
     if (lowest === undefined) this.claimed.clear();
-    else for (const id of this.claimed) if (numericId(id) <= lowest) this.claimed.delete(id);
+    else for (const id of this.claimed) if (compareTaskNumbers(taskNumber(id), lowest) <= 0) this.claimed.delete(id);
     this.#pruneAt = Math.max(PRUNE_MIN, this.claimed.size * 2);
   }
 
@@ -69,13 +69,13 @@ export class SessionCreateLedger {
    * The task of `snapshot` that an attempt sent after `floor` with `input` may have
    * created: same input, id above the floor, not claimed; the lowest such id. Claims it.
    */
-  match(snapshot: readonly Task[], floor: bigint, input: Uint8Array | undefined): Task | undefined {
+  match(snapshot: readonly Task[], floor: TaskNumber, input: Uint8Array | undefined): Task | undefined {
     let best: Task | undefined;
-    let bestId = 0n;
+    let bestId: TaskNumber = '0';
     for (const task of snapshot) {
-      const id = numericId(task.id);
-      if (id <= floor || this.claimed.has(task.id) || !sameBytes(task.input, input)) continue;
-      if (best === undefined || id < bestId) {
+      const id = taskNumber(task.id);
+      if (compareTaskNumbers(id, floor) <= 0 || this.claimed.has(task.id) || !sameBytes(task.input, input)) continue;
+      if (best === undefined || compareTaskNumbers(id, bestId) < 0) {
         best = task;
         bestId = id;
       }
@@ -96,7 +96,7 @@ const ledgers = new WeakMap<FlameChannel, Map<string, SessionCreateLedger>>();
  *
  * @example
  * ```ts
- * createLedger(client.channel, session.id).maxKnownId; // => 0n
+ * createLedger(client.channel, session.id).maxKnownId; // => '0'
  * ```
  */
 export function createLedger(channel: FlameChannel, sessionId: string): SessionCreateLedger {
@@ -107,8 +107,31 @@ export function createLedger(channel: FlameChannel, sessionId: string): SessionC
   return ledger;
 }
 
-function numericId(id: string): bigint {
-  return /^\d+$/.test(id) ? BigInt(id) : 0n;
+/**
+ * A task id as the number the server gave it, in decimal without leading zeros (`'0'` for
+ * an id that is not a decimal number). Kept as a string: ids are compared on every claim,
+ * and strings of digits compare exactly at any size with no BigInt parse per id.
+ */
+export type TaskNumber = string;
+
+/** `id` as a `TaskNumber`. */
+export function taskNumber(id: string): TaskNumber {
+  const length = id.length;
+  if (length === 0) return '0';
+  for (let i = 0; i < length; i++) {
+    const code = id.charCodeAt(i);
+    if (code < 48 || code > 57) return '0';
+  }
+  if (id.charCodeAt(0) !== 48 || length === 1) return id;
+  let start = 1;
+  while (start < length - 1 && id.charCodeAt(start) === 48) start++;
+  return id.slice(start);
+}
+
+/** Negative, zero or positive as `a` is below, equal to or above `b`. */
+export function compareTaskNumbers(a: TaskNumber, b: TaskNumber): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Flame does not tell an empty payload from none. */

@@ -1,7 +1,7 @@
 // The create ledger forgets claimed ids that no open attempt can match any more, so that a
 // pipeline that always has a CreateTask in flight does not keep every id it created.
 import { describe, expect, it } from 'vitest';
-import { SessionCreateLedger } from '../../../src/observables/flame/create-ledger.js';
+import { SessionCreateLedger, compareTaskNumbers, taskNumber } from '../../../src/observables/flame/create-ledger.js';
 import type { Task } from '../../../src/model/flame/types.js';
 
 const input = new Uint8Array([7]);
@@ -18,7 +18,7 @@ describe('SessionCreateLedger', () => {
 
     // That attempt settles; the one in flight now was sent after id 3000 was known.
     const second = ledger.openFloor();
-    expect(second).toBe(3000n);
+    expect(second).toBe('3000');
     ledger.closeFloor(first);
     for (let id = 3001; id <= 6000; id++) ledger.claim(String(id));
     // Pruned on the way: nothing at or below 3000 is left, everything above still is.
@@ -38,6 +38,28 @@ describe('SessionCreateLedger', () => {
     ledger.closeFloor(floor);
     ledger.end();
     expect(ledger.claimed.size).toBe(0);
-    expect(ledger.maxKnownId).toBe(1n);
+    expect(ledger.maxKnownId).toBe('1');
+  });
+
+  it('orders task ids as the numbers they are, at any size, without leading zeros, and reads other ids as 0', () => {
+    expect(taskNumber('42')).toBe('42');
+    expect(taskNumber('0042')).toBe('42');
+    expect(taskNumber('000')).toBe('0');
+    expect(taskNumber('')).toBe('0');
+    expect(taskNumber('ssn-1')).toBe('0');
+    expect(taskNumber('12a')).toBe('0');
+    const ordered = ['0', '7', '9', '10', '99', '100', '9007199254740993', '18446744073709551616'];
+    for (let i = 0; i < ordered.length; i++) {
+      for (let j = 0; j < ordered.length; j++) {
+        expect(Math.sign(compareTaskNumbers(ordered[i]!, ordered[j]!))).toBe(Math.sign(i - j));
+        // The same order as the numbers' own.
+        expect(Math.sign(compareTaskNumbers(ordered[i]!, ordered[j]!))).toBe(Math.sign(Number(BigInt(ordered[i]!) - BigInt(ordered[j]!))));
+      }
+    }
+    // Beyond 2^53 ids still differ by one.
+    const ledger = new SessionCreateLedger();
+    ledger.claim('9007199254740993');
+    ledger.claim('9007199254740992');
+    expect(ledger.maxKnownId).toBe('9007199254740993');
   });
 });
