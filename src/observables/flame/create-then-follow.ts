@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import { Observable, Subscriber } from 'rxjs';
 import { claimAdmission } from '../operators/flame/admission.js';
 
 /**
@@ -21,38 +21,58 @@ export function createThenFollow<T, R>(
   follow: (created: T) => Observable<R>,
   emitFirst: (created: T) => boolean,
 ): Observable<T | R> {
-  return new Observable<T | R>((subscriber) => {
-    const release = claimAdmission();
-    let following = false;
-    const creation = created$.subscribe({
-      next: (created) => {
-        release();
-        if (following) return; // a second value: one-value sources only
-        if (emitFirst(created)) subscriber.next(created);
-        if (subscriber.closed) return;
-        let inner: Observable<R>;
-        try {
-          inner = follow(created);
-        } catch (error) {
-          subscriber.error(error);
-          return;
-        }
-        following = true;
-        // The subscriber itself: `follow`'s teardown is added to it, its completion ends the stream.
-        inner.subscribe(subscriber);
-      },
-      error: (error: unknown) => {
-        release();
-        subscriber.error(error);
-      },
-      complete: () => {
-        release();
-        if (!following) subscriber.complete();
-      },
-    });
-    return () => {
-      release();
-      creation.unsubscribe();
-    };
-  });
+  return new Observable<T | R>((subscriber) => created$.subscribe(new Creation(subscriber, follow, emitFirst, claimAdmission())));
+}
+
+/**
+ * The subscriber of `created$`, which is also the teardown of the stream until `follow`
+ * takes over: one object per task submission in place of an observer and its closures.
+ */
+class Creation<T, R> extends Subscriber<T> {
+  #following = false;
+
+  constructor(
+    private readonly outer: Subscriber<T | R>,
+    private readonly follow: (created: T) => Observable<R>,
+    private readonly emitFirst: (created: T) => boolean,
+    private readonly release: () => void,
+  ) {
+    super();
+  }
+
+  protected override _next(created: T): void {
+    this.release();
+    if (this.#following) return; // a second value: one-value sources only
+    const outer = this.outer;
+    if (this.emitFirst(created)) outer.next(created);
+    if (outer.closed) return;
+    let inner: Observable<R>;
+    try {
+      inner = this.follow(created);
+    } catch (error) {
+      outer.error(error);
+      return;
+    }
+    this.#following = true;
+    // The subscriber itself: `follow`'s teardown is added to it, its completion ends the stream.
+    inner.subscribe(outer);
+  }
+
+  protected override _error(error: unknown): void {
+    this.release();
+    this.outer.error(error);
+    this.unsubscribe();
+  }
+
+  protected override _complete(): void {
+    this.release();
+    if (!this.#following) this.outer.complete();
+    this.unsubscribe();
+  }
+
+  override unsubscribe(): void {
+    if (this.closed) return;
+    super.unsubscribe();
+    this.release();
+  }
 }

@@ -3,10 +3,10 @@ import { CodecError } from '../../model/flame/errors.js';
 import { TaskCodec, bytesCodec } from '../../model/flame/codec.js';
 import { type Task, type TaskState, isTerminalTaskState } from '../../model/flame/types.js';
 import { taskFailureMessage } from '../operators/flame/task-failure.js';
-import { taskOutput } from '../operators/flame/task-output.js';
+import { TaskOutputSubscriber } from '../operators/flame/task-output.js';
 import type { FlameClientCallOptions, FlameClientContext } from './context.js';
 import { createThenFollow } from './create-then-follow.js';
-import { createTaskOnce } from './create-task-once.js';
+import { type CreateTaskOnceOptions, createTaskOnce } from './create-task-once.js';
 import { type CreateTaskOptions, createTask } from './tasks.js';
 import { WatchTaskOptions, watchTask } from './watch-task.js';
 import { abortable } from '../../interop/abortable.js';
@@ -61,18 +61,14 @@ export function runTask(
   context: FlameClientContext,
   sessionId: string,
   input?: Uint8Array,
-  options: RunTaskOptions = {},
+  options: RunTaskOptions = NO_RUN_OPTIONS,
 ): Observable<Task> {
-  const { createTaskCall, reconcileCreate, signal, ...watchOptions } = options;
+  const plan = options === NO_RUN_OPTIONS ? DEFAULT_PLAN : planOf(options);
   const created$ =
-    reconcileCreate === false
-      ? createTask(context, sessionId, input, createTaskCall)
-      : createTaskOnce(context, sessionId, input, {
-          ...(createTaskCall ? { call: createTaskCall } : {}),
-          ...(watchOptions.policy ? { policy: watchOptions.policy } : {}),
-          ...(watchOptions.scheduler ? { scheduler: watchOptions.scheduler } : {}),
-          ...(watchOptions.random ? { random: watchOptions.random } : {}),
-        });
+    plan.reconcileCreate === false
+      ? createTask(context, sessionId, input, plan.createTaskCall)
+      : createTaskOnce(context, sessionId, input, plan.createOnce);
+  const watchOptions = plan.watch;
   // Inside `runAll`, the slot is free again once the task exists (see `admittedOnce`).
   return createThenFollow(
     created$,
@@ -81,9 +77,56 @@ export function runTask(
       // once (with its events) in place of the created task, and nothing is emitted twice.
       isTerminalTaskState(created.state)
         ? watchTask(context, sessionId, created.id, watchOptions)
-        : watchTask(context, sessionId, created.id, { ...watchOptions, seenState: created.state, reconcileAtStart: false }),
-    (created) => !isTerminalTaskState(created.state),
-  ).pipe(abortable(signal));
+        : watchTask(context, sessionId, created.id, followOptions(plan, created.state)),
+    isNotTerminal,
+  ).pipe(abortable(plan.signal));
+}
+
+/** `runTask`'s options sorted by where they go; made once per call, or shared when there are none. */
+interface RunPlan {
+  readonly createTaskCall: CreateTaskOptions | undefined;
+  readonly reconcileCreate: boolean | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly watch: WatchTaskOptions;
+  readonly createOnce: CreateTaskOnceOptions;
+  /** The watch options after a created task of state Pending (the usual case), made when first needed. */
+  followPending?: WatchTaskOptions;
+}
+
+const NO_RUN_OPTIONS: RunTaskOptions = {};
+const DEFAULT_PLAN: RunPlan = {
+  createTaskCall: undefined,
+  reconcileCreate: undefined,
+  signal: undefined,
+  watch: {},
+  createOnce: {},
+  followPending: { seenState: 'Pending', reconcileAtStart: false },
+};
+
+function planOf(options: RunTaskOptions): RunPlan {
+  const { createTaskCall, reconcileCreate, signal, ...watch } = options;
+  return {
+    createTaskCall,
+    reconcileCreate,
+    signal,
+    watch,
+    createOnce: {
+      ...(createTaskCall ? { call: createTaskCall } : {}),
+      ...(watch.policy ? { policy: watch.policy } : {}),
+      ...(watch.scheduler ? { scheduler: watch.scheduler } : {}),
+      ...(watch.random ? { random: watch.random } : {}),
+    },
+  };
+}
+
+/** The watch of a created task that has not ended: its state is seen, and it was read just now. */
+function followOptions(plan: RunPlan, state: TaskState): WatchTaskOptions {
+  if (state === 'Pending') return (plan.followPending ??= { ...plan.watch, seenState: state, reconcileAtStart: false });
+  return { ...plan.watch, seenState: state, reconcileAtStart: false };
+}
+
+function isNotTerminal(task: Task): boolean {
+  return !isTerminalTaskState(task.state);
 }
 
 /** Encodes an input with its codec; without one, only bytes (or nothing) are accepted. */
@@ -172,10 +215,27 @@ export function invoke(
   context: FlameClientContext,
   sessionId: string,
   input?: unknown,
-  options: RunTaskOptions & Partial<TaskCodecs<unknown, unknown>> = {},
+  options?: RunTaskOptions & Partial<TaskCodecs<unknown, unknown>>,
 ): Observable<unknown> {
-  const { input: inputCodec, output: outputCodec, ...runOptions } = options;
-  return defer(() => runTask(context, sessionId, encodeInput(input, inputCodec), runOptions)).pipe(
-    taskOutput(outputCodec ?? bytesCodec),
-  );
+  // One Observable and one subscriber over `runTask` (not defer + taskOutput): every task
+  // of a `runAll` of `invoke` goes through here.
+  let runOptions: RunTaskOptions | undefined;
+  let inputCodec: TaskCodec<unknown> | undefined;
+  let decoder: TaskCodec<unknown> = bytesCodec;
+  if (options !== undefined) {
+    const { input: inCodec, output: outCodec, ...rest } = options;
+    inputCodec = inCodec;
+    if (outCodec) decoder = outCodec;
+    runOptions = rest;
+  }
+  return new Observable<unknown>((subscriber) => {
+    let encoded: Uint8Array | undefined;
+    try {
+      encoded = encodeInput(input, inputCodec);
+    } catch (error) {
+      subscriber.error(error);
+      return;
+    }
+    runTask(context, sessionId, encoded, runOptions).subscribe(new TaskOutputSubscriber(subscriber, decoder));
+  });
 }

@@ -2,7 +2,7 @@
 export * from './invalid-options-error.js';
 export * from './task-failure.js';
 export * from './until-terminal.js';
-export * from './task-output.js';
+export { taskOutput } from './task-output.js';
 export * from './run-all.js';
 export * from './resubmit-failed-tasks.js';
 export { admittedOnce } from './admission.js';

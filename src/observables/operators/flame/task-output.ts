@@ -1,4 +1,4 @@
-import { Observable, OperatorFunction } from 'rxjs';
+import { Observable, OperatorFunction, Subscriber } from 'rxjs';
 import { TaskCodec, bytesCodec } from '../../../model/flame/codec.js';
 import { Task, isTerminalTaskState } from '../../../model/flame/types.js';
 import { taskFailedErrorOf } from './task-failure.js';
@@ -23,24 +23,34 @@ export function taskOutput(): OperatorFunction<Task, Uint8Array | undefined>;
 export function taskOutput<T>(codec: TaskCodec<T>): OperatorFunction<Task, T>;
 export function taskOutput<T>(codec?: TaskCodec<T>): OperatorFunction<Task, T | Uint8Array | undefined> {
   const decoder: TaskCodec<T | Uint8Array | undefined> = codec ?? bytesCodec;
-  // One operator subscriber (not filter + map): every `invoke` goes through it.
   return (source) =>
-    new Observable<T | Uint8Array | undefined>((subscriber) =>
-      source.subscribe({
-        next: (task) => {
-          if (!isTerminalTaskState(task.state)) return;
-          let value: T | Uint8Array | undefined;
-          try {
-            if (task.state !== 'Succeed') throw taskFailedErrorOf(task);
-            value = decoder.decode(task.output);
-          } catch (error) {
-            subscriber.error(error);
-            return;
-          }
-          subscriber.next(value);
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      }),
-    );
+    new Observable<T | Uint8Array | undefined>((subscriber) => {
+      source.subscribe(new TaskOutputSubscriber(subscriber, decoder));
+    });
+}
+
+/**
+ * The one operator subscriber of `taskOutput` (not filter + map): every `invoke` goes
+ * through it, and `invoke` subscribes it to its task directly.
+ */
+export class TaskOutputSubscriber<T> extends Subscriber<Task> {
+  constructor(
+    destination: Subscriber<T>,
+    private readonly decoder: TaskCodec<T>,
+  ) {
+    super(destination);
+  }
+
+  protected override _next(task: Task): void {
+    if (!isTerminalTaskState(task.state)) return;
+    let value: T;
+    try {
+      if (task.state !== 'Succeed') throw taskFailedErrorOf(task);
+      value = this.decoder.decode(task.output);
+    } catch (error) {
+      this.destination.error(error);
+      return;
+    }
+    this.destination.next(value);
+  }
 }
