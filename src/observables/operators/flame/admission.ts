@@ -6,6 +6,11 @@ import { Observable } from 'rxjs';
 // Observable; `admittedOnce` sources subscribed within it (CreateTask in `runTask`) claim
 // it and release it at their first notification.
 
+/** What an `Admission` tells when its slot is given back: the `runAll` it belongs to. */
+export interface AdmissionOwner {
+  released(): void;
+}
+
 /**
  * One inner Observable's slot in a `runAll`. An inner Observable that nothing claimed while
  * it was subscribed holds its slot until it ends; one that was claimed gives the slot back
@@ -17,7 +22,7 @@ export class Admission {
   #subscribing = true;
   #released = false;
 
-  constructor(private readonly release: () => void) {}
+  constructor(private readonly owner: AdmissionOwner) {}
 
   /** A claim (only while subscribing; later ones are ignored); the function returned releases it, once. */
   claim(): () => void {
@@ -43,7 +48,7 @@ export class Admission {
   end(): void {
     if (this.#released) return;
     this.#released = true;
-    this.release();
+    this.owner.released();
   }
 
   #settle(): void {
