@@ -110,6 +110,13 @@ export function watchTaskWith(options: WatchTaskCoreOptions): Observable<Task> {
   return new Observable<Task>((subscriber) => new TaskWatch(options, subscriber).start());
 }
 
+/**
+ * The step of a watch before its first cycle and after its end: closed, so it holds no
+ * calls or timers, and shared, so neither costs an object per watch.
+ */
+const NO_STEP = new Step();
+NO_STEP.unsubscribe();
+
 /** Progress order of task states: Pending < Running < any terminal state. */
 const STATE_RANK: Record<TaskState, number> = { Pending: 0, Running: 1, Succeed: 2, Failed: 2, Cancelled: 2 };
 
@@ -125,7 +132,7 @@ class TaskWatch implements Unsubscribable, TaskCallOwner {
   #attempt = 0;
   #ended = false;
   /** The current step: its calls and delay. Callbacks of any other step are ignored. */
-  #current = new Step();
+  #current: Step = NO_STEP;
   /** Former steps whose calls are left to end by themselves (bounded by drainMs); made when first needed. */
   #draining: Set<Step> | undefined = undefined;
 
@@ -250,7 +257,7 @@ class TaskWatch implements Unsubscribable, TaskCallOwner {
   #end(): void {
     this.#ended = true;
     this.#retire(this.#current);
-    this.#current = new Step();
+    this.#current = NO_STEP;
   }
 
   #fail(error: unknown): void {
