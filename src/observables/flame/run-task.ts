@@ -89,8 +89,8 @@ interface RunPlan {
   readonly signal: AbortSignal | undefined;
   readonly watch: WatchTaskOptions;
   readonly createOnce: CreateTaskOnceOptions;
-  /** The watch options after a created task of state Pending (the usual case), made when first needed. */
-  followPending?: WatchTaskOptions;
+  /** The watch options after a created task of state Pending (the usual case). */
+  readonly followPending: WatchTaskOptions;
 }
 
 const NO_RUN_OPTIONS: RunTaskOptions = {};
@@ -116,13 +116,13 @@ function planOf(options: RunTaskOptions): RunPlan {
       ...(watch.scheduler ? { scheduler: watch.scheduler } : {}),
       ...(watch.random ? { random: watch.random } : {}),
     },
+    followPending: { ...watch, seenState: 'Pending', reconcileAtStart: false },
   };
 }
 
 /** The watch of a created task that has not ended: its state is seen, and it was read just now. */
 function followOptions(plan: RunPlan, state: TaskState): WatchTaskOptions {
-  if (state === 'Pending') return (plan.followPending ??= { ...plan.watch, seenState: state, reconcileAtStart: false });
-  return { ...plan.watch, seenState: state, reconcileAtStart: false };
+  return state === 'Pending' ? plan.followPending : { ...plan.watch, seenState: state, reconcileAtStart: false };
 }
 
 function isNotTerminal(task: Task): boolean {

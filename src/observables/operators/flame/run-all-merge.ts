@@ -49,14 +49,14 @@ class RunAll<I, R> implements RunAllParent<R> {
   #holding = 0;
   #running = 0;
   #sourceDone = false;
-  stopped = false;
+  #stopped = false;
   #draining = false;
 
   constructor(
-    readonly subscriber: Subscriber<R>,
+    private readonly subscriber: Subscriber<R>,
     private readonly project: (input: I, index: number) => ObservableInput<R>,
     private readonly concurrency: number,
-    readonly ordered: boolean,
+    private readonly ordered: boolean,
   ) {}
 
   subscribeTo(source: Observable<I>): TeardownLogic {
@@ -72,7 +72,7 @@ class RunAll<I, R> implements RunAllParent<R> {
       },
     });
     return () => {
-      this.stopped = true;
+      this.#stopped = true;
       sourceSubscription.unsubscribe();
       for (const inner of this.inners) inner.unsubscribe();
       this.inners.clear();
@@ -80,7 +80,7 @@ class RunAll<I, R> implements RunAllParent<R> {
   }
 
   stop(error: unknown): void {
-    this.stopped = true;
+    this.#stopped = true;
     this.subscriber.error(error);
   }
 
@@ -113,7 +113,7 @@ class RunAll<I, R> implements RunAllParent<R> {
   drain(): void {
     if (this.#draining) return;
     this.#draining = true;
-    while (!this.stopped && this.#holding < this.concurrency && this.#waitingHead < this.#waiting.length) {
+    while (!this.#stopped && this.#holding < this.concurrency && this.#waitingHead < this.#waiting.length) {
       const input = this.#waiting[this.#waitingHead]!;
       this.#waiting[this.#waitingHead++] = undefined as I;
       this.#start(input, this.#nextIndex++);
@@ -140,7 +140,7 @@ class RunAll<I, R> implements RunAllParent<R> {
     }
     const call = new RunAllInner(this, index, slot);
     withAdmission(call.admission, () => inner.subscribe(call));
-    if (!call.closed && !this.stopped) this.inners.add(call);
+    if (!call.closed && !this.#stopped) this.inners.add(call);
   }
 
   #flush(): void {
@@ -156,7 +156,7 @@ class RunAll<I, R> implements RunAllParent<R> {
   }
 
   #maybeComplete(): void {
-    if (!this.stopped && this.#sourceDone && this.#running === 0 && this.#waitingHead === this.#waiting.length) this.subscriber.complete();
+    if (!this.#stopped && this.#sourceDone && this.#running === 0 && this.#waitingHead === this.#waiting.length) this.subscriber.complete();
   }
 }
 
