@@ -46,6 +46,15 @@ export const DEFAULT_KEEPALIVE_TIMEOUT_MS = 5_000;
  */
 const CLIENT_IDLE_TIMEOUT_MS = 2_147_483_647;
 
+/**
+ * grpc-js keeps channelz statistics by default: per call, a `Date` for each of the channel,
+ * subchannel and socket trackers, about eight closures, and a `Date.now()` per message sent
+ * or received. They serve only a channelz admin service registered in the same process, and
+ * the channel's grpc-js internals are not reachable through this library, so its channels
+ * turn them off (`grpc.enable_channelz: 0`).
+ */
+const CHANNELZ_OFF = 0;
+
 /** grpc-js reconnects on its own in TRANSIENT_FAILURE; its delays never go below this. */
 const MIN_GRPC_RECONNECT_BACKOFF_MS = 10;
 
@@ -59,8 +68,9 @@ export interface FlameChannelTuning {
 
 /**
  * The grpc-js channel options a Flame channel is created with: a raised receive limit,
- * HTTP/2 keepalive (also without active calls), no idle disconnect, and grpc-js's own
- * reconnect backoff bounded by the same policy the channel paces `state$` with.
+ * HTTP/2 keepalive (also without active calls), no idle disconnect, grpc-js's own
+ * reconnect backoff bounded by the same policy the channel paces `state$` with, and no
+ * channelz bookkeeping per call.
  *
  * @example
  * ```ts
@@ -82,5 +92,6 @@ export function flameGrpcChannelOptions(tuning: FlameChannelTuning): ChannelOpti
     'grpc.client_idle_timeout_ms': CLIENT_IDLE_TIMEOUT_MS,
     'grpc.initial_reconnect_backoff_ms': initialBackoff,
     'grpc.max_reconnect_backoff_ms': maxBackoff,
+    'grpc.enable_channelz': CHANNELZ_OFF,
   };
 }

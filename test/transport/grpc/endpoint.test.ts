@@ -154,7 +154,7 @@ describe('flameChannelCredentials', () => {
 });
 
 describe('channel and call options', () => {
-  it('raises the receive limit, turns keepalive on and aligns grpc-js reconnect backoff with the policy', () => {
+  it('raises the receive limit, turns keepalive on, channelz off and aligns grpc-js reconnect backoff with the policy', () => {
     expect(flameGrpcChannelOptions({ backoff: defaultBackoffPolicy })).toMatchObject({
       'grpc.max_receive_message_length': 64 * 1024 * 1024,
       'grpc.keepalive_time_ms': 15_000,
@@ -162,6 +162,7 @@ describe('channel and call options', () => {
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 10_000,
+      'grpc.enable_channelz': 0,
     });
     const tuned = flameGrpcChannelOptions({
       backoff: backoffPolicy({ initialDelayMs: 0, maxDelayMs: 5 }),
