@@ -5,7 +5,7 @@ import { ShouldRetry, retryTransient } from '../../transport/should-retry.js';
 import { taskFailureMessage } from '../operators/flame/task-failure.js';
 import { TaskWatchGaveUpError } from './task-watch-gave-up-error.js';
 import { CallRole, Step, TaskCall, TaskCallOwner } from './watch-task-calls.js';
-import { afterThisTurn } from './drain-later.js';
+import { afterThisTurn, type DrainBatches } from './drain-later.js';
 
 /** What `watchTaskWith` is built from: the two calls and how to back off between them. */
 export interface WatchTaskCoreOptions {
@@ -225,19 +225,19 @@ class TaskWatch implements Unsubscribable, TaskCallOwner {
     // In real time, the bound is only set on calls still running a turn later: a stream
     // ends right after its terminal message, and most would set a timer only to clear it.
     if (scheduler === asyncScheduler) afterThisTurn(this, old);
-    else this.boundDrain(old);
+    else old.setTimer(scheduler.schedule(() => this.drainExpired(old), this.options.drainMs ?? DEFAULT_WATCH_DRAIN_MS));
   }
 
-  /** Sets the drain bound of a retired step whose calls still run (see `afterThisTurn`). */
-  boundDrain(old: Step): void {
-    const draining = this.#draining;
-    if (!draining?.has(old)) return; // its calls have ended, or the watch was unsubscribed
-    old.setTimer(
-      (this.options.scheduler ?? asyncScheduler).schedule(() => {
-        draining.delete(old);
-        old.unsubscribe();
-      }, this.options.drainMs ?? DEFAULT_WATCH_DRAIN_MS),
-    );
+  /** A turn after its retirement, bounds a step whose calls still run (see `afterThisTurn`). */
+  boundDrain(old: Step, batches: DrainBatches): void {
+    // Not draining any more: its calls have ended, or the watch was unsubscribed.
+    if (this.#draining?.has(old)) old.setTimer(batches.enrol(this.options.drainMs ?? DEFAULT_WATCH_DRAIN_MS, this, old));
+  }
+
+  /** A retired step outlived its drain bound: its calls are cancelled. */
+  drainExpired(old: Step): void {
+    this.#draining?.delete(old);
+    old.unsubscribe();
   }
 
   #nextStep(): Step {
