@@ -18,9 +18,17 @@ const PACED_TASKS = 1_000;
 const FAST_TASKS = 2_000;
 const FLAME_ROUNDS = 3;
 const WATCHES = 10_000;
-/** CPU per task: unmeasured runs of each side, then measured runs alternating. */
+/**
+ * CPU per task: `CPU_PAIRS` pairs of client processes, one per side, one pair after the
+ * other; in each, unmeasured runs of each side, then measured runs alternating. A process
+ * keeps its own luck (what its JIT compiled, where its heap landed) through all its runs:
+ * one process of the same side read 0.37 ms per task in every run where the processes
+ * before and after it read 0.25–0.27, so one pair per bench made the ratio that pair's.
+ */
+const CPU_PAIRS = 6;
 const CPU_WARM_RUNS = 3;
-const CPU_RUNS = 16;
+const CPU_RUNS_PER_PAIR = 3;
+const CPU_RUNS = CPU_PAIRS * CPU_RUNS_PER_PAIR;
 
 interface RunFigures {
   readonly tasksPerSec: number;
@@ -98,21 +106,25 @@ function startSide(endpoint: string, side: 'raw' | 'library'): { run(): Promise<
 }
 
 /**
- * CPU per task of each side: one warm client process per side (neither side's code, heap
- * or collections count in the other's CPU), their runs alternating on one fast emulator,
- * so that each pair of runs meets the machine in the same state.
+ * CPU per task of each side: `CPU_PAIRS` pairs of warm client processes, one per side
+ * (neither side's code, heap or collections count in the other's CPU), their runs
+ * alternating on one fast emulator, so that each pair of runs meets the machine in the
+ * same state; which side starts first alternates from pair to pair.
  */
 async function cpuPerTask(endpoint: string): Promise<{ raw: SideFigures[]; library: SideFigures[] }> {
-  const sides = { raw: startSide(endpoint, 'raw'), library: startSide(endpoint, 'library') };
   const results = { raw: [] as SideFigures[], library: [] as SideFigures[] };
-  for (let i = 0; i < CPU_WARM_RUNS; i++) for (const side of [sides.raw, sides.library]) await side.run();
-  for (let r = 0; r < CPU_RUNS; r++) {
-    const order = r % 2 === 0 ? (['raw', 'library'] as const) : (['library', 'raw'] as const);
-    for (const name of order) results[name].push(await sides[name].run());
-    progress(`cpu run ${r + 1}: raw ${results.raw.at(-1)!.cpuMsPerTask.toFixed(3)}, library ${results.library.at(-1)!.cpuMsPerTask.toFixed(3)} ms CPU/task`);
+  for (let pair = 0; pair < CPU_PAIRS; pair++) {
+    const first = pair % 2 === 0 ? (['raw', 'library'] as const) : (['library', 'raw'] as const);
+    const sides = { raw: startSide(endpoint, 'raw'), library: startSide(endpoint, 'library') };
+    for (let i = 0; i < CPU_WARM_RUNS; i++) for (const name of first) await sides[name].run();
+    for (let r = 0; r < CPU_RUNS_PER_PAIR; r++) {
+      const order = r % 2 === 0 ? first : ([first[1], first[0]] as const);
+      for (const name of order) results[name].push(await sides[name].run());
+      progress(`cpu pair ${pair + 1} run ${r + 1}: raw ${results.raw.at(-1)!.cpuMsPerTask.toFixed(3)}, library ${results.library.at(-1)!.cpuMsPerTask.toFixed(3)} ms CPU/task`);
+    }
+    sides.raw.close();
+    sides.library.close();
   }
-  sides.raw.close();
-  sides.library.close();
   return results;
 }
 
@@ -209,7 +221,7 @@ export async function flameBench(): Promise<BenchLine[]> {
     `${spread(runs.map((f) => f.cpuMsPerTask), 3)} ms (${median(runs.map((f) => f.tasksPerSec)).toFixed(0)} tasks/s)`;
   const paired = cpu.library.map((f, i) => f.cpuMsPerTask / cpu.raw[i]!.cpuMsPerTask);
   lines.push({
-    name: `Flame client CPU per task, fast emulator in its own process, ${FAST_TASKS} tasks per run, runAll defaults vs raw grpc-js in the same pattern (${DEFAULT_RUN_ALL_CONCURRENCY} creates in flight, watch each when created); each side in a warm client process of its own, ${CPU_WARM_RUNS} warm-up runs each, then ${CPU_RUNS} runs of each alternating; median (range)`,
+    name: `Flame client CPU per task, fast emulator in its own process, ${FAST_TASKS} tasks per run, runAll defaults vs raw grpc-js in the same pattern (${DEFAULT_RUN_ALL_CONCURRENCY} creates in flight, watch each when created); ${CPU_PAIRS} pairs of warm client processes (one per side), each pair ${CPU_WARM_RUNS} warm-up runs per side, then ${CPU_RUNS_PER_PAIR} runs of each alternating; median of all ${CPU_RUNS} runs (range)`,
     baseline: cell(cpu.raw),
     library: cell(cpu.library),
     ratio: `${cpuRatio.toFixed(2)} (paired runs ${Math.min(...paired).toFixed(2)}–${Math.max(...paired).toFixed(2)}, their median ${median(paired).toFixed(2)})`,
