@@ -1,8 +1,9 @@
-import type { ClientReadableStream, ServiceError } from '@grpc/grpc-js';
+import { type StatusObject, status } from '@grpc/grpc-js';
 import { abortable } from '../../interop/abortable.js';
 import { Observable, type Subscriber, type Unsubscribable, identity } from 'rxjs';
 import type { FlameChannel } from './channel.js';
 import type { GrpcCallTarget, GrpcMethod } from './call-target.js';
+import { type CallReceiver, ChannelCall } from './channel-call.js';
 import { FlameChannelClosedError } from './errors.js';
 import { isIdempotentRead } from './idempotent-reads.js';
 import { retryingRead } from './retrying-read.js';
@@ -15,7 +16,6 @@ import {
   flameErrorFromServiceError,
   flameMethod,
   sharedGrpcCallSettings,
-  startWithoutCallerStack,
 } from './methods.js';
 
 /**
@@ -101,38 +101,36 @@ export function grpcServerStream<Req, Res, T>(
       subscriber.error(new FlameChannelClosedError(method.rpcName));
       return undefined;
     }
-    const { metadata, callOptions } = settings();
-    const stream: ClientReadableStream<Res> = startWithoutCallerStack(() =>
-      target.grpcClient.makeServerStreamRequest<Req, Res>(method.path, method.serialize, method.deserialize, request, metadata, callOptions),
-    );
-    return new OpenStream(target, stream, subscriber, method.rpcName, project);
+    const open = new OpenStream(target, method, request, settings(), subscriber, project);
+    open.start();
+    return open;
   });
 }
 
-/**
- * One open stream and the subscriber it feeds; also the subscription's teardown. Its
- * stream listeners are shared functions that find it under the `OPEN_STREAM` key of the
- * stream (a stream holds no per-call closures: many watches stay open at once).
- */
-class OpenStream<M, T> implements Unsubscribable {
+/** One open stream and the subscriber it feeds; also the subscription's teardown. */
+class OpenStream<Req, M, T> implements CallReceiver<M>, Unsubscribable {
   #finished = false;
+  readonly #call: ChannelCall<Req, M>;
 
   constructor(
     private readonly channel: GrpcCallTarget,
-    private readonly stream: ClientReadableStream<M>,
+    method: GrpcMethod<Req, M>,
+    request: Req,
+    settings: GrpcCallSettings,
     private readonly subscriber: Subscriber<T>,
-    private readonly rpcName: string,
     private readonly project: (message: M) => T,
+    private readonly rpcName = method.rpcName,
   ) {
-    (stream as unknown as Keyed)[OPEN_STREAM] = this as OpenStream<unknown, unknown>;
-    stream.on('data', onStreamData);
-    channel.trackCall(stream);
-    // grpc-js emits 'error' (non-OK status) before 'end', so an errored stream never completes.
-    stream.on('error', onStreamError);
-    stream.on('end', onStreamEnd);
+    this.#call = new ChannelCall(channel.grpcClient.getChannel(), method, request, settings, true, this);
+  }
+
+  start(): void {
+    this.channel.trackCall(this.#call);
+    this.#call.start();
   }
 
   message(message: M): void {
+    if (this.#finished) return;
     let value: T;
     try {
       value = this.project(message);
@@ -143,19 +141,17 @@ class OpenStream<M, T> implements Unsubscribable {
     this.subscriber.next(value);
   }
 
-  failed(error: ServiceError): void {
-    this.#finish();
-    this.subscriber.error(flameErrorFromServiceError(error, this.rpcName));
-  }
-
-  ended(): void {
-    this.#finish();
-    this.subscriber.complete();
+  status(received: StatusObject): void {
+    this.channel.untrackCall(this.#call);
+    if (this.#finished) return; // cancelled: its CANCELLED is not reported
+    this.#finished = true;
+    if (received.code === status.OK) this.subscriber.complete();
+    else this.subscriber.error(flameErrorFromServiceError(received, this.rpcName));
   }
 
   unsubscribe(): void {
     if (this.#finished) {
-      this.channel.untrackCall(this.stream);
+      this.channel.untrackCall(this.#call);
       return;
     }
     // Paced (see `CancelPacing`): a mass unsubscribe must not trip the server's
@@ -168,39 +164,9 @@ class OpenStream<M, T> implements Unsubscribable {
 
   /** Resets the stream now, unless it ended meanwhile. */
   cancelNow(): void {
-    this.channel.untrackCall(this.stream);
+    this.channel.untrackCall(this.#call);
     if (this.#finished) return;
     this.#finished = true;
-    // The CANCELLED status that follows arrives as an 'error' event; the listener stays
-    // attached (an EventEmitter 'error' without a listener would throw), and the closed
-    // subscriber ignores it.
-    this.stream.cancel();
+    this.#call.cancel();
   }
-
-  #finish(): void {
-    this.#finished = true;
-    this.channel.untrackCall(this.stream);
-  }
-}
-
-/**
- * Where a stream holds its `OpenStream`, for the shared listeners. A property of the
- * stream rather than a WeakMap entry: an entry per stream costs a hash lookup per message
- * and ephemeron work in every collection while the stream is young (measured with
- * `perf` on 2,000-task runs, see docs/benchmarks.md).
- */
-const OPEN_STREAM = Symbol('flame-pie-rx.openStream');
-interface Keyed {
-  [OPEN_STREAM]?: OpenStream<unknown, unknown>;
-}
-
-// EventEmitter listeners run with `this` bound to the emitting stream.
-function onStreamData(this: Keyed, message: unknown): void {
-  this[OPEN_STREAM]?.message(message);
-}
-function onStreamError(this: Keyed, error: ServiceError): void {
-  this[OPEN_STREAM]?.failed(error);
-}
-function onStreamEnd(this: Keyed): void {
-  this[OPEN_STREAM]?.ended();
 }

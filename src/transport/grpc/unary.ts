@@ -1,8 +1,9 @@
-import type { ClientUnaryCall, ServiceError } from '@grpc/grpc-js';
+import { type StatusObject, status } from '@grpc/grpc-js';
 import { abortable } from '../../interop/abortable.js';
-import { Observable, identity } from 'rxjs';
+import { Observable, type Subscriber, type Unsubscribable, identity } from 'rxjs';
 import type { FlameChannel } from './channel.js';
 import type { GrpcCallTarget, GrpcMethod } from './call-target.js';
+import { type CallReceiver, ChannelCall } from './channel-call.js';
 import { FlameChannelClosedError } from './errors.js';
 import { isIdempotentRead } from './idempotent-reads.js';
 import { retryingRead } from './retrying-read.js';
@@ -15,7 +16,6 @@ import {
   flameErrorFromServiceError,
   flameMethod,
   sharedGrpcCallSettings,
-  startWithoutCallerStack,
 } from './methods.js';
 
 /**
@@ -101,43 +101,62 @@ export function grpcUnary<Req, Res, T>(
       subscriber.error(new FlameChannelClosedError(method.rpcName));
       return undefined;
     }
-    let finished = false;
-    const { metadata, callOptions } = settings();
-    // `let`: grpc-js could answer before `makeUnaryRequest` returns.
-    let call: ClientUnaryCall | undefined = undefined;
-    call = startWithoutCallerStack(() =>
-      target.grpcClient.makeUnaryRequest<Req, Res>(
-        method.path,
-        method.serialize,
-        method.deserialize,
-        request,
-        metadata,
-        callOptions,
-        (error: ServiceError | null, response?: Res) => {
-          finished = true;
-          if (call) target.untrackCall(call);
-          if (error) {
-            subscriber.error(flameErrorFromServiceError(error, method.rpcName));
-            return;
-          }
-          let value: T;
-          try {
-            value = project(response as Res);
-          } catch (projectError) {
-            subscriber.error(projectError);
-            return;
-          }
-          subscriber.next(value);
-          subscriber.complete();
-        },
-      ),
-    );
-    if (finished) return undefined;
-    const running = call;
-    target.trackCall(running);
-    return () => {
-      target.untrackCall(running);
-      if (!finished) running.cancel();
-    };
+    const running = new UnaryCall(target, method, request, settings(), subscriber, project);
+    return running.start();
   });
+}
+
+/** One running unary call and its subscriber; the subscription's teardown once started. */
+class UnaryCall<Req, Res, T> implements CallReceiver<Res>, Unsubscribable {
+  #finished = false;
+  #answer: Res | undefined = undefined;
+  readonly #call: ChannelCall<Req, Res>;
+
+  constructor(
+    private readonly target: GrpcCallTarget,
+    private readonly method: GrpcMethod<Req, Res>,
+    request: Req,
+    settings: GrpcCallSettings,
+    private readonly subscriber: Subscriber<T>,
+    private readonly project: (response: Res) => T,
+  ) {
+    this.#call = new ChannelCall(target.grpcClient.getChannel(), method, request, settings, false, this);
+  }
+
+  /** Starts the call; undefined when it answered at once (nothing to tear down). */
+  start(): Unsubscribable | undefined {
+    this.target.trackCall(this.#call);
+    this.#call.start();
+    return this.#finished ? undefined : this;
+  }
+
+  message(response: Res): void {
+    this.#answer = response;
+  }
+
+  status(received: StatusObject): void {
+    this.target.untrackCall(this.#call);
+    if (this.#finished) return; // cancelled by unsubscribing: its CANCELLED is not reported
+    this.#finished = true;
+    if (received.code !== status.OK) {
+      this.subscriber.error(flameErrorFromServiceError(received, this.method.rpcName));
+      return;
+    }
+    let value: T;
+    try {
+      value = this.project(this.#answer as Res);
+    } catch (projectError) {
+      this.subscriber.error(projectError);
+      return;
+    }
+    this.subscriber.next(value);
+    this.subscriber.complete();
+  }
+
+  unsubscribe(): void {
+    this.target.untrackCall(this.#call);
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#call.cancel();
+  }
 }
