@@ -19,8 +19,8 @@ const FAST_TASKS = 2_000;
 const FLAME_ROUNDS = 3;
 const WATCHES = 10_000;
 /**
- * CPU per task: `CPU_PAIRS` pairs of client processes, one per side, one pair after the
- * other; in each, unmeasured runs of each side, then measured runs alternating. A process
+ * CPU per task: `CPU_PAIRS` groups of client processes, one per side, one group after the
+ * other; in each, unmeasured runs of each side, then measured runs in rotating order. A process
  * keeps its own luck (what its JIT compiled, where its heap landed) through all its runs:
  * one process of the same side read 0.37 ms per task in every run where the processes
  * before and after it read 0.25–0.27, so one pair per bench made the ratio that pair's.
@@ -89,7 +89,7 @@ interface SideFigures {
 }
 
 /** A warm client process of one side (bench/flame-cpu-side.ts): `run()` makes one run. */
-function startSide(endpoint: string, side: 'raw' | 'library'): { run(): Promise<SideFigures>; close(): void } {
+function startSide(endpoint: string, side: CpuSide): { run(): Promise<SideFigures>; close(): void } {
   const script = fileURLToPath(new URL('./flame-cpu-side.js', import.meta.url));
   const [command, args] = onCores(pinning().clientCpus, process.execPath, [script, endpoint, side, String(FAST_TASKS)]);
   const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -105,25 +105,33 @@ function startSide(endpoint: string, side: 'raw' | 'library'): { run(): Promise<
   };
 }
 
+/** The goal's baseline (raw generated client), the library, and the floor (raw calls on the channel). */
+type CpuSide = 'raw' | 'library' | 'channel';
+const CPU_SIDES: readonly CpuSide[] = ['raw', 'library', 'channel'];
+
 /**
- * CPU per task of each side: `CPU_PAIRS` pairs of warm client processes, one per side
- * (neither side's code, heap or collections count in the other's CPU), their runs
- * alternating on one fast emulator, so that each pair of runs meets the machine in the
- * same state; which side starts first alternates from pair to pair.
+ * CPU per task of each side: `CPU_PAIRS` groups of warm client processes, one per side
+ * (no side's code, heap or collections count in another's CPU), their runs alternating on
+ * one fast emulator, so that the runs of a round meet the machine in the same state; the
+ * order of the sides rotates from round to round.
  */
-async function cpuPerTask(endpoint: string): Promise<{ raw: SideFigures[]; library: SideFigures[] }> {
-  const results = { raw: [] as SideFigures[], library: [] as SideFigures[] };
+async function cpuPerTask(endpoint: string): Promise<Record<CpuSide, SideFigures[]>> {
+  const results: Record<CpuSide, SideFigures[]> = { raw: [], library: [], channel: [] };
+  let round = 0;
+  const rotated = () => {
+    const k = round++ % CPU_SIDES.length;
+    return [...CPU_SIDES.slice(k), ...CPU_SIDES.slice(0, k)];
+  };
   for (let pair = 0; pair < CPU_PAIRS; pair++) {
-    const first = pair % 2 === 0 ? (['raw', 'library'] as const) : (['library', 'raw'] as const);
-    const sides = { raw: startSide(endpoint, 'raw'), library: startSide(endpoint, 'library') };
-    for (let i = 0; i < CPU_WARM_RUNS; i++) for (const name of first) await sides[name].run();
+    const sides = Object.fromEntries(CPU_SIDES.map((side) => [side, startSide(endpoint, side)])) as Record<CpuSide, ReturnType<typeof startSide>>;
+    for (let i = 0; i < CPU_WARM_RUNS; i++) for (const name of rotated()) await sides[name].run();
     for (let r = 0; r < CPU_RUNS_PER_PAIR; r++) {
-      const order = r % 2 === 0 ? first : ([first[1], first[0]] as const);
-      for (const name of order) results[name].push(await sides[name].run());
-      progress(`cpu pair ${pair + 1} run ${r + 1}: raw ${results.raw.at(-1)!.cpuMsPerTask.toFixed(3)}, library ${results.library.at(-1)!.cpuMsPerTask.toFixed(3)} ms CPU/task`);
+      for (const name of rotated()) results[name].push(await sides[name].run());
+      progress(
+        `cpu pair ${pair + 1} run ${r + 1}: ${CPU_SIDES.map((side) => `${side} ${results[side].at(-1)!.cpuMsPerTask.toFixed(3)}`).join(', ')} ms CPU/task`,
+      );
     }
-    sides.raw.close();
-    sides.library.close();
+    for (const side of CPU_SIDES) sides[side].close();
   }
   return results;
 }
@@ -220,13 +228,23 @@ export async function flameBench(): Promise<BenchLine[]> {
   const cell = (runs: readonly SideFigures[]) =>
     `${spread(runs.map((f) => f.cpuMsPerTask), 3)} ms (${median(runs.map((f) => f.tasksPerSec)).toFixed(0)} tasks/s)`;
   const paired = cpu.library.map((f, i) => f.cpuMsPerTask / cpu.raw[i]!.cpuMsPerTask);
+  const sidesText = `${CPU_PAIRS} groups of warm client processes (one per side), each ${CPU_WARM_RUNS} warm-up runs per side, then ${CPU_RUNS_PER_PAIR} runs of each in rotating order; median of all ${CPU_RUNS} runs (range)`;
   lines.push({
-    name: `Flame client CPU per task, fast emulator in its own process, ${FAST_TASKS} tasks per run, runAll defaults vs raw grpc-js in the same pattern (${DEFAULT_RUN_ALL_CONCURRENCY} creates in flight, watch each when created); ${CPU_PAIRS} pairs of warm client processes (one per side), each pair ${CPU_WARM_RUNS} warm-up runs per side, then ${CPU_RUNS_PER_PAIR} runs of each alternating; median of all ${CPU_RUNS} runs (range)`,
+    name: `Flame client CPU per task, fast emulator in its own process, ${FAST_TASKS} tasks per run, runAll defaults vs raw generated grpc-js client in the same pattern (${DEFAULT_RUN_ALL_CONCURRENCY} creates in flight, watch each when created); ${sidesText}`,
     baseline: cell(cpu.raw),
     library: cell(cpu.library),
     ratio: `${cpuRatio.toFixed(2)} (paired runs ${Math.min(...paired).toFixed(2)}–${Math.max(...paired).toFixed(2)}, their median ${median(paired).toFixed(2)})`,
     goal: '<= 1.10 and <= 0.8 ms',
     met: cpuRatio <= 1.1 && libraryCpu <= 0.8,
+  });
+  const floorPaired = cpu.library.map((f, i) => f.cpuMsPerTask / cpu.channel[i]!.cpuMsPerTask);
+  lines.push({
+    name: `Flame client CPU per task against a stronger floor: the same raw calls made on the grpc-js channel directly (createCall, no Client layer), as the library makes them; same runs`,
+    baseline: cell(cpu.channel),
+    library: cell(cpu.library),
+    ratio: `${(libraryCpu / median(cpu.channel.map((f) => f.cpuMsPerTask))).toFixed(2)} (paired runs ${Math.min(...floorPaired).toFixed(2)}–${Math.max(...floorPaired).toFixed(2)}, their median ${median(floorPaired).toFixed(2)})`,
+    goal: 'n/a',
+    met: true,
   });
 
   const rawHeap = await rawHeapPerWatch(fast.info.endpoint);

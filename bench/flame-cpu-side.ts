@@ -1,5 +1,5 @@
 // One side of the Flame CPU-per-task measure, in a client process of its own, kept warm
-// between runs: `node flame-cpu-side.js <endpoint> <raw|library> <tasks>`. Each `run` line
+// between runs: `node flame-cpu-side.js <endpoint> <raw|library|channel> <tasks>`. Each `run` line
 // on stdin makes one run (a fresh session of `tasks` tasks) and answers with one JSON line:
 // the run's client CPU per task (ms) and tasks/s. flame-bench.ts starts one process per
 // side and alternates their runs, so that both sides meet the machine in the same state.
@@ -9,10 +9,11 @@ import { flamePatterns } from './flame-patterns.js';
 
 async function main(): Promise<void> {
   const [endpoint, side, tasksText] = process.argv.slice(2);
-  if (endpoint === undefined || (side !== 'raw' && side !== 'library')) throw new Error('usage: flame-cpu-side.js <endpoint> <raw|library> <tasks>');
+  if (endpoint === undefined || (side !== 'raw' && side !== 'library' && side !== 'channel')) throw new Error('usage: flame-cpu-side.js <endpoint> <raw|library|channel> <tasks>');
   const tasks = Number(tasksText);
-  // The library side is `runAll((i) => session.invoke(i))` with its defaults.
-  const pattern = side === 'raw' ? flamePatterns.raw : flamePatterns.invoke;
+  // The library side is `runAll((i) => session.invoke(i))` with its defaults; `channel` is
+  // the raw calls on the grpc-js channel directly (a floor, not the goal's baseline).
+  const pattern = side === 'raw' ? flamePatterns.raw : side === 'channel' ? flamePatterns.channel : flamePatterns.invoke;
   for await (const line of createInterface({ input: process.stdin })) {
     if (line !== 'run') continue;
     const { run, close } = await pattern(endpoint, tasks);

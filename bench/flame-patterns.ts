@@ -3,6 +3,7 @@
 // 64 (runAll's default) CreateTask calls in flight and watches each task as soon as it is
 // created:
 //   raw        the raw generated grpc-js client (the bench's baseline)
+//   channel    the same calls on the grpc-js channel directly, no Client layer (a floor)
 //   transport  the library's unaryCall + serverStreamCall, messages left as decoded
 //   watch      FlameClient.createTask + watchTask (domain tasks, the watch's state machine)
 //   invoke     runAll((i) => session.invoke(i)): what the bench measures as "the library"
@@ -12,7 +13,7 @@ import { DEFAULT_RUN_ALL_CONCURRENCY, runAll } from '../src/index.js';
 import { serverStreamCall } from '../src/transport/grpc/server-stream.js';
 import { unaryCall } from '../src/transport/grpc/unary.js';
 import { pool } from './measure.js';
-import { rawFlameClient, rawRun, rawSession, rawUnary } from './raw-flame-client.js';
+import { rawChannelRun, rawFlameClient, rawRun, rawSession, rawUnary } from './raw-flame-client.js';
 
 const CREATES = DEFAULT_RUN_ALL_CONCURRENCY;
 const input = new TextEncoder().encode('x');
@@ -26,6 +27,17 @@ export const flamePatterns = {
     const sessionId = await rawSession(client, 'bench-noop');
     return {
       run: () => rawRun(client, sessionId, tasks, { kind: 'pipelined', creates: CREATES }),
+      close: async () => {
+        await rawUnary((cb) => client.closeSession({ sessionId }, cb));
+        client.close();
+      },
+    };
+  },
+  channel: async (endpoint, tasks) => {
+    const client = rawFlameClient(endpoint);
+    const sessionId = await rawSession(client, 'bench-noop');
+    return {
+      run: () => rawChannelRun(client, sessionId, tasks, CREATES),
       close: async () => {
         await rawUnary((cb) => client.closeSession({ sessionId }, cb));
         client.close();

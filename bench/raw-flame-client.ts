@@ -88,3 +88,55 @@ export async function rawRun(client: FrontendClient, sessionId: string, count: n
     }
   }
 }
+
+/** One call on the client's grpc-js channel, under the generated client: `message` for each answer. */
+function channelCall<Req, Res>(
+  client: FrontendClient,
+  method: { path: string; requestSerialize: (r: Req) => Buffer; responseDeserialize: (b: Buffer) => Res },
+  request: Req,
+  message: (response: Res) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const call = client.getChannel().createCall(method.path, Infinity, undefined, null, undefined);
+    call.start(WAIT_FOR_READY, {
+      onReceiveMetadata() {},
+      onReceiveMessage(bytes: Buffer) {
+        message(method.responseDeserialize(bytes));
+        call.startRead();
+      },
+      onReceiveStatus(status) {
+        if (status.code === grpc.status.OK) resolve();
+        else reject(new Error(status.details));
+      },
+    });
+    call.sendMessageWithContext({}, method.requestSerialize(request));
+    call.halfClose();
+    call.startRead();
+  });
+}
+const WAIT_FOR_READY = new grpc.Metadata({ waitForReady: true });
+
+/**
+ * The `pipelined` pattern made on the grpc-js channel directly (`createCall` and a
+ * listener, no Client layer), as the library makes its calls: the floor of what these
+ * calls cost in grpc-js, with no error mapping, domain types or watch logic.
+ */
+export async function rawChannelRun(client: FrontendClient, sessionId: string, count: number, creates: number): Promise<void> {
+  const input = Buffer.from('x');
+  const watches: Promise<void>[] = [];
+  const create = FrontendService06.createTask as unknown as Parameters<typeof channelCall<CreateTaskRequest, Task>>[1];
+  const watch = FrontendService06.watchTask as unknown as Parameters<typeof channelCall<WatchTaskRequest, Task>>[1];
+  await pool(count, creates, async () => {
+    let created: Task | undefined;
+    await channelCall(client, create, { task: { sessionId, input, affinity: [] } }, (t) => (created = t));
+    let done = false;
+    watches.push(
+      channelCall(client, watch, { sessionId, taskId: created!.metadata!.id }, (t) => {
+        if (t.status && TERMINAL.has(t.status.state)) done = true;
+      }).then(() => {
+        if (!done) throw new Error('watch ended without a terminal state');
+      }),
+    );
+  });
+  await Promise.all(watches);
+}
