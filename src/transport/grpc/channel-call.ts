@@ -55,7 +55,7 @@ export class ChannelCall<Req, Res> implements InterceptingListener {
     private readonly method: GrpcMethod<Req, Res>,
     private readonly request: Req,
     private readonly settings: GrpcCallSettings,
-    /** True for a server stream (read every message), false for a unary call. */
+    /** True for a server stream (any number of messages), false for a unary call (exactly one). */
     private readonly streaming: boolean,
     private readonly receiver: CallReceiver<Res>,
   ) {
