@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bundleEsm } from './bundle-esm.mjs';
 import { deepImportRxjs } from './rxjs-deep-imports.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -24,4 +25,6 @@ deepImportRxjs(root, join(root, 'dist/cjs'), 'cjs');
 // dist/esm is ESM by the package's own "type"; no package.json of its own, so that Node
 // reads the package's `imports` field (`#rxjs-pie`, `#rxjs-shared`) for its files.
 writeFileSync(join(root, 'dist/cjs/package.json'), '{ "type": "commonjs" }\n');
+// The ESM entries, bundled with shared chunks (see bundle-esm.mjs).
+await bundleEsm(root);
 chmodSync(join(root, 'dist/esm/cli/main.js'), 0o755);

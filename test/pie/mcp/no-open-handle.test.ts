@@ -1,6 +1,9 @@
 // A process that starts a local MCP server through the built package, uses it and closes
 // it exits by itself: nothing of the SDK's transport, the child or a timer is left open.
-// Also one whose server died mid-request. ESM and CommonJS builds alike.
+// Also one whose server died mid-request. ESM and CommonJS builds alike. The server class
+// is internal: the ESM variant loads it from its own module file with the two Node installs
+// `pie-node.js` makes, since the shipped ESM entries are bundles (scripts/bundle-esm.mjs)
+// whose copy of the class no file path reaches.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,7 +31,8 @@ beforeAll(() => ensureBuilt(), 120_000);
 
 describe('the MCP bridge leaves no handle open', () => {
   it('ESM: the process exits on its own after close', async () => {
-    const script = `await import('./dist/esm/pie-node.js');
+    const script = `await import('./dist/esm/model/pie/node/install.js');
+await import('./dist/esm/observables/pie/mcp/node/install.js');
 const { StdioMcpServer } = await import('./dist/esm/observables/pie/mcp/stdio-mcp-server.js');${body}`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: root, timeout: 15_000 });
     expect(JSON.parse(stdout)).toEqual(expected);
