@@ -12,22 +12,13 @@ import { FlameConfigError } from './errors.js';
 let yaml: typeof Yaml | undefined;
 // Where `require` exists (the CommonJS build, and an application bundled to CommonJS, whose
 // bundler sees the literal `require('yaml')` and bundles yaml) it is used; Node's ESM loader
-// has none, and `createRequire` gives one there. ESM bundles (the package's own, see
-// scripts/bundle-esm.mjs, and an application's) define a `require` that throws for a module
-// they did not bundle: then `createRequire` is used too. The CommonJS build
-// (scripts/build.mjs) replaces `import.meta.url` with the file's own URL.
-const loadYaml = (): typeof Yaml => (yaml ??= requireYaml());
-function requireYaml(): typeof Yaml {
-  if (typeof require === 'function') {
-    try {
-      return require('yaml') as typeof Yaml;
-    } catch {
-      // a bundle's stand-in `require`: yaml is loaded from node_modules below
-    }
-  }
-  // @ts-ignore TS1343: `import.meta` is ESM syntax, reported only by the CommonJS build
-  return createRequire(import.meta.url)('yaml') as typeof Yaml;
-}
+// has none, and `createRequire` gives one there. The CommonJS build (scripts/build.mjs)
+// replaces `import.meta.url` with the file's own URL.
+const loadYaml = (): typeof Yaml =>
+  (yaml ??= (typeof require === 'function'
+    ? require('yaml')
+    : // @ts-ignore TS1343: `import.meta` is ESM syntax, reported only by the CommonJS build
+      createRequire(import.meta.url)('yaml')) as typeof Yaml);
 
 /** TLS settings of one endpoint in the file. */
 export interface FlameFileTls {
