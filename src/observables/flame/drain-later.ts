@@ -71,21 +71,13 @@ class Batch {
   }
 }
 
+/** The batches of one turn, one per bound (nearly always one: the default drainMs). */
 class TurnBatches implements DrainBatches {
-  #byMs: Map<number, Batch> | undefined;
-  #ms = -1;
-  #batch: Batch | undefined;
+  readonly #byMs = new Map<number, Batch>();
 
   enrol<S>(ms: number, owner: DrainBounded<S>, step: S): Unsubscribable {
-    if (this.#batch === undefined) {
-      this.#ms = ms;
-      this.#batch = new Batch(ms);
-    }
-    if (ms === this.#ms) return this.#batch.add(owner as DrainBounded<unknown>, step);
-    // Watches with another drainMs than the first of this turn (rare): a batch per bound.
-    const byMs = (this.#byMs ??= new Map());
-    let batch = byMs.get(ms);
-    if (batch === undefined) byMs.set(ms, (batch = new Batch(ms)));
+    let batch = this.#byMs.get(ms);
+    if (batch === undefined) this.#byMs.set(ms, (batch = new Batch(ms)));
     return batch.add(owner as DrainBounded<unknown>, step);
   }
 }
