@@ -225,13 +225,17 @@ class TaskWatch implements Unsubscribable, TaskCallOwner {
     // In real time, the bound is only set on calls still running a turn later: a stream
     // ends right after its terminal message, and most would set a timer only to clear it.
     if (scheduler === asyncScheduler) afterThisTurn(this, old);
-    else old.setTimer(scheduler.schedule(() => this.drainExpired(old), this.options.drainMs ?? DEFAULT_WATCH_DRAIN_MS));
+    else old.setTimer(scheduler.schedule(() => this.drainExpired(old), this.#drainMs));
   }
 
   /** A turn after its retirement, bounds a step whose calls still run (see `afterThisTurn`). */
   boundDrain(old: Step, batches: DrainBatches): void {
     // Not draining any more: its calls have ended, or the watch was unsubscribed.
-    if (this.#draining?.has(old)) old.setTimer(batches.enrol(this.options.drainMs ?? DEFAULT_WATCH_DRAIN_MS, this, old));
+    if (this.#draining?.has(old)) old.setTimer(batches.enrol(this.#drainMs, this, old));
+  }
+
+  get #drainMs(): number {
+    return this.options.drainMs ?? DEFAULT_WATCH_DRAIN_MS;
   }
 
   /** A retired step outlived its drain bound: its calls are cancelled. */

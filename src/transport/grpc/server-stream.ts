@@ -111,6 +111,7 @@ export function grpcServerStream<Req, Res, T>(
 class OpenStream<Req, M, T> implements CallReceiver<M>, Unsubscribable {
   #finished = false;
   readonly #call: ChannelCall<Req, M>;
+  readonly #rpcName: string;
 
   constructor(
     private readonly channel: GrpcCallTarget,
@@ -119,8 +120,8 @@ class OpenStream<Req, M, T> implements CallReceiver<M>, Unsubscribable {
     settings: GrpcCallSettings,
     private readonly subscriber: Subscriber<T>,
     private readonly project: (message: M) => T,
-    private readonly rpcName = method.rpcName,
   ) {
+    this.#rpcName = method.rpcName;
     this.#call = new ChannelCall(channel.grpcClient.getChannel(), method, request, settings, true, this);
   }
 
@@ -146,7 +147,7 @@ class OpenStream<Req, M, T> implements CallReceiver<M>, Unsubscribable {
     if (this.#finished) return; // cancelled: its CANCELLED is not reported
     this.#finished = true;
     if (received.code === status.OK) this.subscriber.complete();
-    else this.subscriber.error(flameErrorFromServiceError(received, this.rpcName));
+    else this.subscriber.error(flameErrorFromServiceError(received, this.#rpcName));
   }
 
   unsubscribe(): void {
