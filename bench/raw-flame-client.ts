@@ -4,6 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { CreateSessionRequest, CreateTaskRequest, WatchTaskRequest } from '../src/gen/flame/v1/frontend.js';
 import { Session, Task, TaskState } from '../src/gen/flame/v1/types.js';
 import { FrontendService06 } from '../src/transport/grpc/frontend-06.js';
+import { flameMethod } from '../src/transport/grpc/methods.js';
 import { pool } from './measure.js';
 
 type RawUnary<Req, Res> = (request: Req, callback: (error: grpc.ServiceError | null, response: Res) => void) => unknown;
@@ -92,7 +93,7 @@ export async function rawRun(client: FrontendClient, sessionId: string, count: n
 /** One call on the client's grpc-js channel, under the generated client: `message` for each answer. */
 function channelCall<Req, Res>(
   client: FrontendClient,
-  method: { path: string; requestSerialize: (r: Req) => Buffer; responseDeserialize: (b: Buffer) => Res },
+  method: { readonly path: string; readonly serialize: (r: Req) => Buffer; readonly deserialize: (b: Buffer) => Res },
   request: Req,
   message: (response: Res) => void,
 ): Promise<void> {
@@ -101,7 +102,7 @@ function channelCall<Req, Res>(
     call.start(WAIT_FOR_READY, {
       onReceiveMetadata() {},
       onReceiveMessage(bytes: Buffer) {
-        message(method.responseDeserialize(bytes));
+        message(method.deserialize(bytes));
         call.startRead();
       },
       onReceiveStatus(status) {
@@ -109,7 +110,7 @@ function channelCall<Req, Res>(
         else reject(new Error(status.details));
       },
     });
-    call.sendMessageWithContext({}, method.requestSerialize(request));
+    call.sendMessageWithContext({}, method.serialize(request));
     call.halfClose();
     call.startRead();
   });
@@ -124,8 +125,8 @@ const WAIT_FOR_READY = new grpc.Metadata({ waitForReady: true });
 export async function rawChannelRun(client: FrontendClient, sessionId: string, count: number, creates: number): Promise<void> {
   const input = Buffer.from('x');
   const watches: Promise<void>[] = [];
-  const create = FrontendService06.createTask as unknown as Parameters<typeof channelCall<CreateTaskRequest, Task>>[1];
-  const watch = FrontendService06.watchTask as unknown as Parameters<typeof channelCall<WatchTaskRequest, Task>>[1];
+  const create = flameMethod('createTask');
+  const watch = flameMethod('watchTask');
   await pool(count, creates, async () => {
     let created: Task | undefined;
     await channelCall(client, create, { task: { sessionId, input, affinity: [] } }, (t) => (created = t));
